@@ -1,0 +1,20 @@
+"""The platform's JSON API at /api/v1/: one NinjaAPI, each capability adds its router."""
+
+from ninja import NinjaAPI
+
+from smartcity.core import api_errors
+from smartcity.core.api import router as core_router
+
+api = NinjaAPI(
+    title="Smart City Dortmund Schwerte API",
+    version="1",
+    description=(
+        "Die JSON-Schnittstelle der Smart-City-Plattform. Schreibende Zugriffe brauchen ein "
+        "API-Token: `Authorization: Bearer <token>`."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api_errors.install(api)
+api.add_router("/", core_router)
