@@ -38,5 +38,7 @@ format: $(STAMP)
 
 ## Extract and compile translations (needs GNU gettext).
 messages: $(STAMP)
-	cd src/smartcity && ../../$(BIN)/django-admin makemessages -l de -l en --settings=tests.settings --pythonpath=../.. --ignore='tests/*'
+	mkdir -p src/smartcity/locale/de/LC_MESSAGES src/smartcity/locale/en/LC_MESSAGES
+	cd src/smartcity && $(abspath $(BIN))/django-admin makemessages -l de -l en \
+		--settings=tests.settings --pythonpath=$(CURDIR) --ignore='tests/*' --ignore='*/tests/*'
 	$(BIN)/python scripts/compile-messages

@@ -30,3 +30,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # pytest-django's test runner creates ``test_<name>``; parallel workers get their own.
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder

@@ -1,10 +1,10 @@
 """The ``smartcity`` command: Django's management commands plus the platform's own.
 
-    smartcity demo [--port 8000]            embedded demo with SQLite, demo data and a worker
-    smartcity serve [--host] [--port] [--workers]   production ASGI server (uvicorn)
-    smartcity worker                        background job worker (several may run)
-    smartcity manage <command> [args…]      any Django management command
-    smartcity <command> [args…]             shorthand for the same, e.g. smartcity token create
+smartcity demo [--port 8000]            embedded demo with SQLite, demo data and a worker
+smartcity serve [--host] [--port] [--workers]   production ASGI server (uvicorn)
+smartcity worker                        background job worker (several may run)
+smartcity manage <command> [args…]      any Django management command
+smartcity <command> [args…]             shorthand for the same, e.g. smartcity token create
 """
 
 from __future__ import annotations

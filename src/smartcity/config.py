@@ -16,8 +16,23 @@ import environ
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
-SECRET_KEY_FILE = "secret_key"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 MIN_SECRET_KEY_LENGTH = 32
+
+# WAL lets readers and the job worker run beside a writer; IMMEDIATE transactions take the
+# write lock up front so concurrent writers wait (busy timeout) instead of failing midway.
+SQLITE_OPTIONS = {
+    "timeout": 20,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": (
+        "PRAGMA journal_mode=WAL;"
+        "PRAGMA synchronous=NORMAL;"
+        "PRAGMA foreign_keys=ON;"
+        "PRAGMA busy_timeout=20000;"
+        "PRAGMA temp_store=MEMORY;"
+        "PRAGMA cache_size=-20000;"
+    ),
+}
 
 
 class ConfigError(Exception):
@@ -78,7 +93,10 @@ def parse_email_url(variable: str, raw: str) -> dict:
     except Exception as error:
         raise ConfigError(variable, f"not a valid e-mail URL ({error})") from error
     if not config.get("EMAIL_BACKEND"):
-        raise ConfigError(variable, f"unknown e-mail scheme in {raw!r}; use smtp://, smtp+tls://, consolemail:// or filemail://")
+        raise ConfigError(
+            variable,
+            f"unknown e-mail scheme in {raw!r}; use smtp://, smtp+tls://, consolemail:// or filemail://",
+        )
     return config
 
 

@@ -83,23 +83,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------
 DATABASES = {"default": dict(CONFIG.database)}
 if CONFIG.uses_sqlite:
-    # WAL lets readers and the worker run beside a writer; IMMEDIATE transactions take the
-    # write lock up front so concurrent writers wait (busy timeout) instead of failing.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": (
-                "PRAGMA journal_mode=WAL;"
-                "PRAGMA synchronous=NORMAL;"
-                "PRAGMA foreign_keys=ON;"
-                "PRAGMA busy_timeout=20000;"
-                "PRAGMA temp_store=MEMORY;"
-                "PRAGMA mmap_size=134217728;"
-                "PRAGMA cache_size=-20000;"
-            ),
-        }
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(_config.SQLITE_OPTIONS)
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)

@@ -24,7 +24,11 @@ DEMO_USERS = [
 def _account(username: str, display_name: str, **flags) -> User:
     user, created = User.objects.get_or_create(
         username=username,
-        defaults={"email": f"{username}@demo.smartcity.example", "display_name": display_name, **flags},
+        defaults={
+            "email": f"{username}@demo.smartcity.example",
+            "display_name": display_name,
+            **flags,
+        },
     )
     if created:
         user.set_password(DEMO_PASSWORD)

@@ -28,5 +28,3 @@ class DeleteAccountForm(forms.Form):
         if not self.user.check_password(password):
             raise forms.ValidationError(_("Das Passwort ist nicht richtig."))
         return password
-
-

@@ -50,7 +50,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["name", "prefix", "user__username"]
     readonly_fields = ["prefix", "scopes", "created_at", "last_used_at", "revoked_at"]
-    fields = ["user", "name", "prefix", "scopes", "created_at", "last_used_at", "expires_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "prefix",
+        "scopes",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "revoked_at",
+    ]
     autocomplete_fields = ["user"]
     actions = ["revoke"]
 

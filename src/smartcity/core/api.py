@@ -56,9 +56,7 @@ def list_districts(request, slug: str):
     return city.districts.all()
 
 
-@router.get(
-    "/me", response=TokenInfo, auth=TokenAuth(), tags=["Zugang"], summary="Wer bin ich?"
-)
+@router.get("/me", response=TokenInfo, auth=TokenAuth(), tags=["Zugang"], summary="Wer bin ich?")
 def who_am_i(request):
     token = request.auth
     return {"username": token.user.username, "token_name": token.name, "scopes": token.scopes}

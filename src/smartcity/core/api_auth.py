@@ -21,4 +21,3 @@ class TokenAuth(HttpBearer):
         request.user = api_token.user
         request.api_token = api_token
         return api_token
-

@@ -73,7 +73,10 @@ def load_cities() -> None:
         fields = dict(data)
         slug = fields.pop("slug")
         City.objects.update_or_create(slug=slug, defaults=fields)
-    for city_slug, districts in (("dortmund", DORTMUND_DISTRICTS), ("schwerte", SCHWERTE_DISTRICTS)):
+    for city_slug, districts in (
+        ("dortmund", DORTMUND_DISTRICTS),
+        ("schwerte", SCHWERTE_DISTRICTS),
+    ):
         city = City.objects.get(slug=city_slug)
         for number, name, slug in districts:
             District.objects.update_or_create(

@@ -1,7 +1,7 @@
 """GeoJSON geometry helpers on top of shapely (WGS 84 longitude/latitude)."""
 
-from functools import lru_cache
 import json
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +21,9 @@ def to_shape(geojson: dict) -> BaseGeometry:
     try:
         return shape(geojson)
     except Exception as error:  # shapely raises several kinds for malformed input
-        raise ValidationError(_("Ungültige GeoJSON-Geometrie: %(error)s"), params={"error": error})
+        raise ValidationError(
+            _("Ungültige GeoJSON-Geometrie: %(error)s"), params={"error": error}
+        ) from error
 
 
 def validate_area(geojson: dict) -> None:

@@ -10,14 +10,29 @@ from smartcity.core import geometry
 
 # First path segments that belong to the platform, so no city may take them as its slug.
 RESERVED_SLUGS = {
-    "admin", "api", "konto", "i18n", "static", "media", "healthz", "readyz", "metrics",
-    "impressum", "datenschutz", "barrierefreiheit", "leichte-sprache", "sta", "open311",
+    "admin",
+    "api",
+    "konto",
+    "i18n",
+    "static",
+    "media",
+    "healthz",
+    "readyz",
+    "metrics",
+    "impressum",
+    "datenschutz",
+    "barrierefreiheit",
+    "leichte-sprache",
+    "sta",
+    "open311",
 }
 
 
 def validate_city_slug(value: str) -> None:
     if value in RESERVED_SLUGS:
-        raise ValidationError(_("„%(slug)s“ ist für die Plattform reserviert."), params={"slug": value})
+        raise ValidationError(
+            _("„%(slug)s“ ist für die Plattform reserviert."), params={"slug": value}
+        )
 
 
 municipality_key_validator = RegexValidator(

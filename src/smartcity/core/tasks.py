@@ -48,9 +48,7 @@ def sync_schedules() -> list[str]:
             name=schedule_name,
             defaults={"func": job.func, "schedule_type": Schedule.CRON, "cron": job.cron},
         )
-    Schedule.objects.filter(name__startswith=SCHEDULE_PREFIX).exclude(
-        name__in=declared
-    ).delete()
+    Schedule.objects.filter(name__startswith=SCHEDULE_PREFIX).exclude(name__in=declared).delete()
     return sorted(declared)
 
 

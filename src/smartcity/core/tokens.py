@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from smartcity.core.models import ApiToken
 
-TOKEN_PREFIX = "sc_"
+TOKEN_PREFIX = "sc_"  # noqa: S105 - a public marker, not a secret
 SCOPES = {
     "sta:write": "SensorThings: Sensordaten schreiben",
     "open311:write": "Open311: Meldungen anlegen",

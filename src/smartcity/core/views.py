@@ -40,7 +40,9 @@ def accessibility(request):
         form.save()
         messages.success(request, _("Danke! Ihre Rückmeldung ist angekommen."))
         return redirect("core:accessibility")
-    return render(request, "core/accessibility.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "core/accessibility.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 @never_cache
@@ -54,7 +56,9 @@ def healthz(request):
     except Exception:  # any driver error means the database is not usable
         database = "unavailable"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if status == 200 else "error", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if status == 200 else "error", "database": database}, status=status
+    )
 
 
 def page_not_found(request, exception=None):

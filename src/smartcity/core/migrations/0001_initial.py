@@ -3,14 +3,14 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import smartcity.core.geometry
-import smartcity.core.models
 from django.conf import settings
 from django.db import migrations, models
 
+import smartcity.core.geometry
+import smartcity.core.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -19,79 +19,202 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(help_text='Teil der Adresse: /<kurzname>/', unique=True, validators=[smartcity.core.models.validate_city_slug], verbose_name='Kurzname')),
-                ('name', models.CharField(max_length=100, verbose_name='Name')),
-                ('municipality_key', models.CharField(max_length=8, unique=True, validators=[django.core.validators.RegexValidator('^\\d{8}$', 'Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern.')], verbose_name='Amtlicher Gemeindeschlüssel')),
-                ('state', models.CharField(default='Nordrhein-Westfalen', max_length=60, verbose_name='Bundesland')),
-                ('description', models.TextField(blank=True, verbose_name='Beschreibung')),
-                ('website', models.URLField(blank=True, verbose_name='Website')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='Breitengrad')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='Längengrad')),
-                ('boundary', models.JSONField(blank=True, null=True, validators=[smartcity.core.geometry.validate_area], verbose_name='Stadtgrenze (GeoJSON)')),
-                ('ordering', models.PositiveIntegerField(default=0, verbose_name='Reihenfolge')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="Teil der Adresse: /<kurzname>/",
+                        unique=True,
+                        validators=[smartcity.core.models.validate_city_slug],
+                        verbose_name="Kurzname",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="Name")),
+                (
+                    "municipality_key",
+                    models.CharField(
+                        max_length=8,
+                        unique=True,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{8}$", "Der Amtliche Gemeindeschlüssel hat genau 8 Ziffern."
+                            )
+                        ],
+                        verbose_name="Amtlicher Gemeindeschlüssel",
+                    ),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        default="Nordrhein-Westfalen", max_length=60, verbose_name="Bundesland"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="Beschreibung")),
+                ("website", models.URLField(blank=True, verbose_name="Website")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="Breitengrad")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="Längengrad")),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        null=True,
+                        validators=[smartcity.core.geometry.validate_area],
+                        verbose_name="Stadtgrenze (GeoJSON)",
+                    ),
+                ),
+                ("ordering", models.PositiveIntegerField(default=0, verbose_name="Reihenfolge")),
             ],
             options={
-                'verbose_name': 'Stadt',
-                'verbose_name_plural': 'Städte',
-                'ordering': ['ordering', 'name'],
+                "verbose_name": "Stadt",
+                "verbose_name_plural": "Städte",
+                "ordering": ["ordering", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='Bezeichnung')),
-                ('prefix', models.CharField(help_text='Die ersten Zeichen, um Tokens zu erkennen.', max_length=12, verbose_name='Anfang')),
-                ('digest', models.CharField(editable=False, max_length=64, unique=True)),
-                ('scopes', models.JSONField(default=list, verbose_name='Berechtigungen')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='erstellt')),
-                ('last_used_at', models.DateTimeField(blank=True, null=True, verbose_name='zuletzt benutzt')),
-                ('expires_at', models.DateTimeField(blank=True, null=True, verbose_name='läuft ab')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='widerrufen')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='Benutzer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="Bezeichnung")),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="Die ersten Zeichen, um Tokens zu erkennen.",
+                        max_length=12,
+                        verbose_name="Anfang",
+                    ),
+                ),
+                ("digest", models.CharField(editable=False, max_length=64, unique=True)),
+                ("scopes", models.JSONField(default=list, verbose_name="Berechtigungen")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="erstellt"
+                    ),
+                ),
+                (
+                    "last_used_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="zuletzt benutzt"),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="läuft ab"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="widerrufen"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="Benutzer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API-Token',
-                'verbose_name_plural': 'API-Tokens',
-                'ordering': ['-created_at'],
+                "verbose_name": "API-Token",
+                "verbose_name_plural": "API-Tokens",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='AccessibilityFeedback',
+            name="AccessibilityFeedback",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('page_url', models.CharField(blank=True, max_length=500, verbose_name='Betroffene Seite')),
-                ('message', models.TextField(max_length=5000, verbose_name='Nachricht')),
-                ('name', models.CharField(blank=True, max_length=100, verbose_name='Name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='E-Mail-Adresse')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='eingegangen')),
-                ('handled', models.BooleanField(default=False, verbose_name='erledigt')),
-                ('city', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='core.city', verbose_name='Stadt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "page_url",
+                    models.CharField(blank=True, max_length=500, verbose_name="Betroffene Seite"),
+                ),
+                ("message", models.TextField(max_length=5000, verbose_name="Nachricht")),
+                ("name", models.CharField(blank=True, max_length=100, verbose_name="Name")),
+                (
+                    "email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="E-Mail-Adresse"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="eingegangen")),
+                ("handled", models.BooleanField(default=False, verbose_name="erledigt")),
+                (
+                    "city",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="core.city",
+                        verbose_name="Stadt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Rückmeldung zur Barrierefreiheit',
-                'verbose_name_plural': 'Rückmeldungen zur Barrierefreiheit',
-                'ordering': ['-created_at'],
+                "verbose_name": "Rückmeldung zur Barrierefreiheit",
+                "verbose_name_plural": "Rückmeldungen zur Barrierefreiheit",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='District',
+            name="District",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(verbose_name='Kurzname')),
-                ('name', models.CharField(max_length=100, verbose_name='Name')),
-                ('number', models.PositiveIntegerField(blank=True, null=True, verbose_name='Nummer')),
-                ('boundary', models.JSONField(blank=True, null=True, validators=[smartcity.core.geometry.validate_area], verbose_name='Grenze (GeoJSON)')),
-                ('city', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='districts', to='core.city', verbose_name='Stadt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(verbose_name="Kurzname")),
+                ("name", models.CharField(max_length=100, verbose_name="Name")),
+                (
+                    "number",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="Nummer"),
+                ),
+                (
+                    "boundary",
+                    models.JSONField(
+                        blank=True,
+                        null=True,
+                        validators=[smartcity.core.geometry.validate_area],
+                        verbose_name="Grenze (GeoJSON)",
+                    ),
+                ),
+                (
+                    "city",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="districts",
+                        to="core.city",
+                        verbose_name="Stadt",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Stadtbezirk',
-                'verbose_name_plural': 'Stadtbezirke',
-                'ordering': ['city', 'number', 'name'],
-                'constraints': [models.UniqueConstraint(fields=('city', 'slug'), name='district_slug_unique_per_city'), models.UniqueConstraint(fields=('city', 'name'), name='district_name_unique_per_city')],
+                "verbose_name": "Stadtbezirk",
+                "verbose_name_plural": "Stadtbezirke",
+                "ordering": ["city", "number", "name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("city", "slug"), name="district_slug_unique_per_city"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("city", "name"), name="district_name_unique_per_city"
+                    ),
+                ],
             },
         ),
     ]
