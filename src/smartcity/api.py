@@ -4,6 +4,9 @@ from ninja import NinjaAPI
 
 from smartcity.core import api_errors
 from smartcity.core.api import router as core_router
+from smartcity.defects.api import router as defects_router
+from smartcity.portfolio.api import router as portfolio_router
+from smartcity.sensors.api import router as sensors_router
 
 api = NinjaAPI(
     title="Smart City Dortmund Schwerte API",
@@ -18,3 +21,6 @@ api = NinjaAPI(
 )
 api_errors.install(api)
 api.add_router("/", core_router)
+api.add_router("/", portfolio_router)
+api.add_router("/", sensors_router)
+api.add_router("/", defects_router)

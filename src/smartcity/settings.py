@@ -3,6 +3,7 @@
 See docs/configuration.md for every variable.
 """
 
+import os
 import sys
 from pathlib import Path
 
@@ -29,6 +30,9 @@ INSTALLED_APPS = [
     # Our apps first so their templates (e.g. allauth's pages) take precedence.
     "smartcity.core",
     "smartcity.accounts",
+    "smartcity.portfolio",
+    "smartcity.sensors",
+    "smartcity.defects",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -152,6 +156,15 @@ STATIC_URL = "/static/"
 STATIC_ROOT = HOME / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = HOME / "media"
+# Browser libraries installed with npm (package.json) and served by us, never from a CDN.
+NODE_MODULES = Path(
+    os.environ.get("SMARTCITY_NODE_MODULES", PACKAGE_DIR.parent.parent / "node_modules")
+)
+STATICFILES_DIRS = [
+    (f"vendor/{name}", NODE_MODULES / name / "dist")
+    for name in ("leaflet", "leaflet.markercluster", "chart.js")
+    if (NODE_MODULES / name / "dist").is_dir()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -18,8 +18,11 @@ urlpatterns = [
     path("konto/", include("smartcity.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    path("sta/", include("smartcity.sensors.urls")),
     re_path(r"^api/", api_errors.not_found),
     # Each capability's pages go here; core comes last because of its /<city>/ pattern.
+    path("", include("smartcity.portfolio.urls")),
+    path("", include("smartcity.defects.urls")),
     path("", include("smartcity.core.urls")),
 ]
 
