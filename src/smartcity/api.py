@@ -2,9 +2,12 @@
 
 from ninja import NinjaAPI
 
+from smartcity.appointments.api import router as appointments_router
 from smartcity.core import api_errors
 from smartcity.core.api import router as core_router
 from smartcity.defects.api import router as defects_router
+from smartcity.news.api import router as news_router
+from smartcity.opendata.api import router as opendata_router
 from smartcity.portfolio.api import router as portfolio_router
 from smartcity.sensors.api import router as sensors_router
 
@@ -24,3 +27,6 @@ api.add_router("/", core_router)
 api.add_router("/", portfolio_router)
 api.add_router("/", sensors_router)
 api.add_router("/", defects_router)
+api.add_router("/", opendata_router)
+api.add_router("/", appointments_router)
+api.add_router("/", news_router)

@@ -18,11 +18,16 @@ urlpatterns = [
     path("konto/", include("smartcity.accounts.urls")),
     path("konto/", include("allauth.urls")),
     path("api/v1/", api.urls),
+    # The CKAN Action API (/api/3/action/, /api/action/) and DCAT catalogue, before the
+    # JSON 404 for unknown /api/ paths.
+    path("", include("smartcity.opendata.urls")),
     path("sta/", include("smartcity.sensors.urls")),
     re_path(r"^api/", api_errors.not_found),
     # Each capability's pages go here; core comes last because of its /<city>/ pattern.
     path("", include("smartcity.portfolio.urls")),
     path("", include("smartcity.defects.urls")),
+    path("", include("smartcity.appointments.urls")),
+    path("", include("smartcity.news.urls")),
     path("", include("smartcity.core.urls")),
 ]
 
