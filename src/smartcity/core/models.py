@@ -9,14 +9,42 @@ from django.utils.translation import gettext_lazy as _
 from smartcity.core import geometry
 
 # First path segments that belong to the platform, so no city may take them as its slug.
-RESERVED_SLUGS = set(
-    """
-    admin api konto i18n static media healthz readyz metrics impressum datenschutz
-    barrierefreiheit leichte-sprache sta open311 karte projekte partner orte handlungsfelder
-    expertenteams maengel einreichen daten termine aktuelles veranstaltungen dataset
-    organization group catalog.ttl catalog.rdf catalog.jsonld feeds
-    """.split()
-)
+RESERVED_SLUGS = {
+    "admin",
+    "api",
+    "konto",
+    "i18n",
+    "static",
+    "media",
+    "healthz",
+    "readyz",
+    "metrics",
+    "impressum",
+    "datenschutz",
+    "barrierefreiheit",
+    "leichte-sprache",
+    "sta",
+    "open311",
+    "karte",
+    "projekte",
+    "partner",
+    "orte",
+    "handlungsfelder",
+    "expertenteams",
+    "maengel",
+    "einreichen",
+    "daten",
+    "termine",
+    "aktuelles",
+    "veranstaltungen",
+    "dataset",
+    "organization",
+    "group",
+    "catalog.ttl",
+    "catalog.rdf",
+    "catalog.jsonld",
+    "feeds",
+}
 
 
 def validate_city_slug(value: str) -> None:
