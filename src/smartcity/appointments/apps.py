@@ -6,3 +6,23 @@ class AppointmentsConfig(AppConfig):
     name = "smartcity.appointments"
     label = "appointments"
     verbose_name = _("Terminbuchung")
+
+    def ready(self):
+        from smartcity.appointments import demo
+        from smartcity.appointments.personal_data import erase, export
+        from smartcity.core.registries import DemoLoader, PersonalData, demo_loaders, personal_data
+        from smartcity.core.tasks import periodic
+
+        demo_loaders.register("appointments", DemoLoader("appointments", demo.load, order=60))
+        personal_data.register("appointments", PersonalData("appointments", export, erase))
+        periodic("appointment-reminders", "smartcity.appointments.jobs.send_reminders", "0 * * * *")
+        periodic(
+            "appointment-anonymise",
+            "smartcity.appointments.jobs.anonymise_old_bookings",
+            "15 3 * * *",
+        )
+        periodic(
+            "appointment-expired-holds",
+            "smartcity.appointments.jobs.purge_expired_holds",
+            "*/5 * * * *",
+        )
