@@ -6,3 +6,9 @@ class DefectsConfig(AppConfig):
     name = "smartcity.defects"
     label = "defects"
     verbose_name = _("Mängelmelder")
+
+    def ready(self):
+        from smartcity.core.registries import DemoLoader, demo_loaders
+        from smartcity.defects import demo, map_layer, personal_data  # noqa: F401 - registers
+
+        demo_loaders.register("defects", DemoLoader("defects", demo.load, order=50))

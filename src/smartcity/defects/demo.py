@@ -1,0 +1,170 @@
+"""Demo content for the defect reporter: departments, categories and a few reports.
+
+Idempotent: everything is matched by its code (reports by a fixed public token).
+"""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from smartcity.core.models import City
+from smartcity.core.services import district_for_point
+from smartcity.defects.models import (
+    Category,
+    CategoryAttribute,
+    Department,
+    Event,
+    Report,
+    Status,
+)
+
+SIZE_VALUES = [
+    {"key": "klein", "name": "kleiner als eine Hand"},
+    {"key": "mittel", "name": "etwa so groß wie ein Teller"},
+    {"key": "gross", "name": "größer als ein Autoreifen"},
+]
+
+# (group, code, name, department slug, attributes)
+CATEGORIES = [
+    ("Straße und Gehweg", "schlagloch", "Schlagloch", "tiefbau", "size"),
+    ("Straße und Gehweg", "gehweg", "Gehweg beschädigt", "tiefbau", ""),
+    ("Straßenbeleuchtung", "laterne", "Straßenlaterne defekt", "licht", "pole"),
+    ("Abfall und Sauberkeit", "wilder-muell", "Wilder Müll", "abfall", ""),
+    ("Abfall und Sauberkeit", "papierkorb", "Papierkorb voll oder defekt", "abfall", ""),
+    ("Grün und Spielplätze", "spielplatz", "Spielplatz beschädigt", "gruen", ""),
+    ("Grün und Spielplätze", "baum", "Baum oder Grünfläche", "gruen", ""),
+    ("Verkehrszeichen und Ampeln", "schild", "Verkehrszeichen beschädigt", "verkehr", ""),
+    ("Verkehrszeichen und Ampeln", "ampel", "Ampel gestört", "verkehr", ""),
+    ("Graffiti", "graffiti", "Graffiti", "ordnung", ""),
+]
+
+DEPARTMENTS = {
+    "dortmund": [
+        ("tiefbau", "Tiefbauamt", False),
+        ("licht", "Straßenbeleuchtung (DEW21)", True),
+        ("abfall", "EDG Entsorgung Dortmund", True),
+        ("gruen", "Grünflächenamt", False),
+        ("verkehr", "Tiefbauamt – Verkehrstechnik", False),
+        ("ordnung", "Ordnungsamt", False),
+    ],
+    "schwerte": [
+        ("tiefbau", "Fachdienst Tiefbau", False),
+        ("licht", "Stadtwerke Schwerte – Beleuchtung", True),
+        ("abfall", "Technische Betriebe Schwerte", False),
+        ("gruen", "Technische Betriebe Schwerte – Grün", False),
+        ("verkehr", "Fachdienst Straßenverkehr", False),
+        ("ordnung", "Ordnungsamt Schwerte", False),
+    ],
+}
+
+# (token, city, category, lat, lon, description, status, days ago, public note)
+REPORTS = [
+    ("demo-do-1", "dortmund", "schlagloch", 51.5142, 7.4660,
+     "Tiefes Schlagloch auf der rechten Fahrspur vor der Hausnummer 12.",
+     Status.IN_PROGRESS, 6, "Die Kolonne ist für diese Woche eingeplant."),
+    ("demo-do-2", "dortmund", "laterne", 51.5105, 7.4702,
+     "Die Laterne am Fußweg bleibt seit Tagen dunkel.", Status.FORWARDED, 12,
+     "An DEW21 weitergeleitet."),
+    ("demo-do-3", "dortmund", "wilder-muell", 51.5170, 7.4590,
+     "Sperrmüll und Säcke am Straßenrand abgestellt.", Status.RECEIVED, 1, ""),
+    ("demo-do-4", "dortmund", "graffiti", 51.5120, 7.4620,
+     "Großflächiges Graffiti an der Unterführung.", Status.RESOLVED, 25,
+     "Die Fläche wurde gereinigt."),
+    ("demo-sw-1", "schwerte", "spielplatz", 51.4460, 7.5660,
+     "Die Schaukel auf dem Spielplatz hat eine gerissene Kette.", Status.CONFIRMED, 3, ""),
+    ("demo-sw-2", "schwerte", "schild", 51.4440, 7.5630,
+     "Das Stoppschild ist umgeknickt.", Status.RECEIVED, 2, ""),
+]  # fmt: skip
+
+
+@transaction.atomic
+def load() -> None:
+    load_categories()
+    load_reports()
+
+
+def load_categories() -> None:
+    for city_slug, departments in DEPARTMENTS.items():
+        city = City.objects.filter(slug=city_slug).first()
+        if city is None:
+            continue
+        by_slug = {}
+        for slug, name, external in departments:
+            by_slug[slug], _ = Department.objects.update_or_create(
+                city=city, slug=slug, defaults={"name": name, "external": external}
+            )
+        for order, (group, code, name, department, extra) in enumerate(CATEGORIES):
+            category, _ = Category.objects.update_or_create(
+                city=city,
+                code=code,
+                defaults={
+                    "group": group,
+                    "name": name,
+                    "department": by_slug[department],
+                    "ordering": order,
+                },
+            )
+            if extra == "size":
+                CategoryAttribute.objects.update_or_create(
+                    category=category,
+                    code="groesse",
+                    defaults={
+                        "datatype": "singlevaluelist",
+                        "required": False,
+                        "description": "Wie groß ist das Schlagloch?",
+                        "order": 1,
+                        "values": SIZE_VALUES,
+                    },
+                )
+            if extra == "pole":
+                CategoryAttribute.objects.update_or_create(
+                    category=category,
+                    code="mastnummer",
+                    defaults={
+                        "datatype": "string",
+                        "description": "Nummer am Laternenmast (falls lesbar)",
+                        "datatype_description": "Steht meist auf einem Schild am Mast.",
+                        "order": 1,
+                    },
+                )
+
+
+def load_reports() -> None:
+    now = timezone.now()
+    for token, city_slug, code, lat, lon, text, status, days, note in REPORTS:
+        city = City.objects.filter(slug=city_slug).first()
+        if city is None or Report.objects.filter(token=token).exists():
+            continue
+        category = Category.objects.get(city=city, code=code)
+        created = now - timedelta(days=days)
+        closed = status in (Status.RESOLVED,)
+        report = Report.objects.create(
+            token=token,
+            city=city,
+            category=category,
+            department=category.department,
+            district=district_for_point(city, lon, lat),
+            latitude=lat,
+            longitude=lon,
+            description=text,
+            status=status,
+            status_notes=note,
+            source=Report.Source.WEB,
+            created_at=created,
+            updated_at=created + timedelta(hours=20) if status != Status.RECEIVED else created,
+            first_response_at=created + timedelta(hours=20) if status != Status.RECEIVED else None,
+            closed_at=created + timedelta(days=4) if closed else None,
+        )
+        Event.objects.create(
+            report=report, kind=Event.Kind.CREATED, new_status=Status.RECEIVED, created_at=created
+        )
+        if status != Status.RECEIVED:
+            Event.objects.create(
+                report=report,
+                kind=Event.Kind.STATUS,
+                old_status=Status.RECEIVED,
+                new_status=status,
+                public_note=note,
+                created_at=created + timedelta(hours=20),
+            )

@@ -1,0 +1,189 @@
+"""``GET requests``: the spec's filters and the German deployments' extensions."""
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import F, Prefetch, Q
+from django.utils import timezone
+
+from smartcity.defects.models import CLOSED_STATUSES, OPEN_STATUSES, Photo, Report
+from smartcity.defects.open311.formats import Open311Error
+
+DEFAULT_WINDOW = timedelta(days=90)
+DEFAULT_LIMIT = 1000
+MAX_PAGE_SIZE = 1000
+MAX_RADIUS_M = 20_000
+MAX_IDS = 200
+METRES_PER_DEGREE = 111_320
+
+
+@dataclass
+class RequestQuery:
+    queryset: object
+    page: int
+    page_size: int
+    extensions: bool
+
+
+def parse_datetime(name: str, text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.strip().replace(" ", "+"))
+    except ValueError as error:
+        raise Open311Error(
+            400, f"{name}: expected an ISO 8601 date, e.g. 2026-01-31T00:00:00Z"
+        ) from error
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value)
+    return value
+
+
+def _int(params, name: str, default: int, low: int, high: int) -> int:
+    text = params.get(name)
+    if text in (None, ""):
+        return default
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise Open311Error(400, f"{name}: expected a whole number") from error
+    if not low <= value <= high:
+        raise Open311Error(400, f"{name}: must be between {low} and {high}")
+    return value
+
+
+def _float(params, name: str) -> float:
+    try:
+        value = float(params.get(name, ""))
+    except ValueError as error:
+        raise Open311Error(400, f"{name}: expected a number") from error
+    if math.isnan(value) or math.isinf(value):
+        raise Open311Error(400, f"{name}: expected a number")
+    return value
+
+
+def _list(params, name: str) -> list[str]:
+    return [item.strip() for item in (params.get(name) or "").split(",") if item.strip()]
+
+
+def base_queryset(city):
+    reviewed = Prefetch(
+        "photos",
+        queryset=Photo.objects.filter(review=Photo.Review.APPROVED),
+        to_attr="reviewed_photos",
+    )
+    return (
+        Report.objects.filter(city=city)
+        .select_related("category", "department", "district")
+        .prefetch_related(reviewed)
+        .order_by("-created_at", "-id")
+    )
+
+
+def parse(city, params) -> RequestQuery:
+    reports = base_queryset(city)
+    ids = _list(params, "service_request_id")
+    if ids:
+        if len(ids) > MAX_IDS or not all(item.isdigit() for item in ids):
+            raise Open311Error(400, "service_request_id: expected up to 200 comma-separated ids")
+        # The spec: a list of ids overrides every other filter.
+        return RequestQuery(
+            reports.filter(pk__in=[int(i) for i in ids]), 1, MAX_IDS, _extensions(params)
+        )
+
+    codes = _list(params, "service_code")
+    if codes:
+        reports = reports.filter(category__code__in=codes)
+    statuses = _list(params, "status")
+    if statuses:
+        if not set(statuses) <= {"open", "closed"}:
+            raise Open311Error(400, "status: expected open, closed or both (comma-separated)")
+        if statuses == ["open"]:
+            reports = reports.filter(status__in=OPEN_STATUSES)
+        elif statuses == ["closed"]:
+            reports = reports.filter(status__in=CLOSED_STATUSES)
+
+    start = parse_datetime("start_date", params["start_date"]) if params.get("start_date") else None
+    end = parse_datetime("end_date", params["end_date"]) if params.get("end_date") else None
+    after = (
+        parse_datetime("updated_after", params["updated_after"])
+        if params.get("updated_after")
+        else None
+    )
+    before = (
+        parse_datetime("updated_before", params["updated_before"])
+        if params.get("updated_before")
+        else None
+    )
+    if start and end:
+        if end < start:
+            raise Open311Error(400, "end_date: must not be before start_date")
+        if end - start > DEFAULT_WINDOW:
+            raise Open311Error(400, "start_date/end_date: the range may not span more than 90 days")
+    elif start:
+        end = start + DEFAULT_WINDOW
+    elif end:
+        start = end - DEFAULT_WINDOW
+    elif after is None and before is None:
+        # The spec's default window: the most recent 90 days. Synchronising clients use
+        # updated_after instead and get every change since then.
+        start = timezone.now() - DEFAULT_WINDOW
+    if start:
+        reports = reports.filter(created_at__gte=start)
+    if end:
+        reports = reports.filter(created_at__lte=end)
+    if after:
+        reports = reports.filter(updated_at__gt=after)
+    if before:
+        reports = reports.filter(updated_at__lt=before)
+
+    if params.get("bbox"):
+        parts = _list(params, "bbox")
+        try:
+            west, south, east, north = (float(part) for part in parts)
+        except ValueError as error:
+            raise Open311Error(400, "bbox: expected min_long,min_lat,max_long,max_lat") from error
+        if west > east or south > north:
+            raise Open311Error(400, "bbox: expected min_long,min_lat,max_long,max_lat")
+        reports = reports.filter(
+            longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
+        )
+    if params.get("lat") or params.get("long"):
+        reports = _within_radius(reports, params)
+    if params.get("q"):
+        text = params["q"].strip()[:200]
+        reports = reports.filter(
+            Q(description__icontains=text)
+            | Q(category__name__icontains=text)
+            | Q(address__icontains=text)
+        )
+    page = _int(params, "page", 1, 1, 100_000)
+    page_size = _int(params, "page_size", DEFAULT_LIMIT, 1, MAX_PAGE_SIZE)
+    return RequestQuery(reports, page, page_size, _extensions(params))
+
+
+def _within_radius(reports, params):
+    latitude, longitude = _float(params, "lat"), _float(params, "long")
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        raise Open311Error(400, "lat/long: outside the valid range")
+    radius = _float(params, "radius") if params.get("radius") else 1000.0
+    if not 0 < radius <= MAX_RADIUS_M:
+        raise Open311Error(400, f"radius: metres between 1 and {MAX_RADIUS_M}")
+    dlat = radius / METRES_PER_DEGREE
+    scale = math.cos(math.radians(latitude))
+    dlon = radius / (METRES_PER_DEGREE * max(scale, 0.01))
+    # A box the indexes can use, then the circle (equirectangular; exact enough for ≤ 20 km).
+    boxed = reports.filter(
+        latitude__gte=latitude - dlat,
+        latitude__lte=latitude + dlat,
+        longitude__gte=longitude - dlon,
+        longitude__lte=longitude + dlon,
+    )
+    north = (F("latitude") - latitude) * METRES_PER_DEGREE
+    east = (F("longitude") - longitude) * (METRES_PER_DEGREE * scale)
+    return boxed.alias(distance_sq=north * north + east * east).filter(
+        distance_sq__lte=radius * radius
+    )
+
+
+def _extensions(params) -> bool:
+    return (params.get("extensions") or "").lower() in ("true", "1", "yes")
