@@ -1,3 +1,10 @@
+from django.urls import re_path
+
+from smartcity.sensors.sta import views
+
 app_name = "sensors"
 
-urlpatterns = []
+urlpatterns = [
+    re_path(r"^(?P<version>v1\.[01])/?$", views.dispatch, name="sta-root"),
+    re_path(r"^(?P<version>v1\.[01])/(?P<path>.+)$", views.dispatch, name="sta"),
+]

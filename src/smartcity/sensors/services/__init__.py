@@ -1,0 +1,25 @@
+"""The sensor hub's logic, used by the SensorThings adapter (HTTP and MQTT), admin and jobs."""
+
+from smartcity.sensors.services.entities import (
+    delete_entity,
+    link_locations,
+)
+from smartcity.sensors.services.observations import (
+    NewObservation,
+    feature_from_thing,
+    recompute_ranges,
+    result_columns,
+    store_observations,
+    stream_of,
+)
+
+__all__ = [
+    "NewObservation",
+    "delete_entity",
+    "feature_from_thing",
+    "link_locations",
+    "recompute_ranges",
+    "result_columns",
+    "store_observations",
+    "stream_of",
+]

@@ -1,0 +1,117 @@
+"""JSON ``$batch`` (OData 4.01 JSON format, OGC 18-088 §11.2).
+
+Requests run in order. Requests sharing an ``atomicityGroup`` form a changeset: they run in one
+transaction and, if one fails, none of them is kept and each answers with the failure.
+"""
+
+from django.db import transaction
+from django.http import HttpRequest, QueryDict
+
+from smartcity.sensors.sta.errors import StaError, bad_request
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _split_url(url: str, version: str) -> tuple[str, str]:
+    if not isinstance(url, str) or not url:
+        raise bad_request("each batch request needs a url", "url")
+    marker = f"/sta/{version}/"
+    if marker in url:
+        url = url.split(marker, 1)[1]
+    elif url.startswith(f"{version}/"):
+        url = url[len(version) + 1 :]
+    path, _, query = url.lstrip("/").partition("?")
+    return path, query
+
+
+def _one(request, version, item):
+    """(status, body, headers) of one request; StaError is turned into its error body."""
+    import orjson
+
+    from smartcity.sensors.sta import views
+    from smartcity.sensors.sta.resources import Visibility
+    from smartcity.sensors.sta.serialize import Context
+    from smartcity.sensors.sta.writes import execute
+
+    method = str(item.get("method", "")).upper()
+    path, query = _split_url(item.get("url"), version)
+    if method == "GET":
+        inner = HttpRequest()
+        inner.method, inner.path = "GET", request.path
+        inner.META = request.META.copy()
+        inner.GET = QueryDict(query)
+        response = views.read(inner, version, path)
+        return response.status_code, orjson.loads(response.content), {}
+    body = item.get("body")
+    raw = orjson.dumps(body) if body is not None else b""
+    ctx = Context(
+        base=request.build_absolute_uri(f"/sta/{version}"),
+        version=version,
+        visibility=Visibility(True),
+    )
+    content_type = (item.get("headers") or {}).get("Content-Type", "application/json")
+    return execute(method, path, raw, content_type, ctx)
+
+
+def run_batch(request, version: str, body) -> dict:
+    if not isinstance(body, dict) or not isinstance(body.get("requests"), list):
+        raise bad_request("a $batch body is an object with a 'requests' array", "requests")
+    requests = body["requests"]
+    responses = []
+    index = 0
+    while index < len(requests):
+        item = requests[index]
+        if not isinstance(item, dict):
+            raise bad_request(f"requests[{index}] must be an object", "requests")
+        group = item.get("atomicityGroup")
+        if group is None:
+            responses.append(_answer(request, version, item))
+            index += 1
+            continue
+        members = []
+        while index < len(requests) and requests[index].get("atomicityGroup") == group:
+            members.append(requests[index])
+            index += 1
+        responses.extend(_changeset(request, version, members))
+    return {"responses": responses}
+
+
+def _answer(request, version, item):
+    try:
+        status, payload, headers = _one(request, version, item)
+    except StaError as error:
+        status, payload, headers = error.status, error.body(), {}
+    answer = {"id": item.get("id"), "status": status}
+    if item.get("atomicityGroup"):
+        answer["atomicityGroup"] = item["atomicityGroup"]
+    if headers.get("Location"):
+        answer["headers"] = {"location": headers["Location"]}
+    if payload is not None:
+        answer["body"] = payload
+    return answer
+
+
+def _changeset(request, version, members):
+    answers = []
+    failure = None
+    try:
+        with transaction.atomic():
+            for item in members:
+                answer = _answer(request, version, item)
+                answers.append(answer)
+                if answer["status"] >= 400:
+                    failure = answer
+                    raise _Rollback
+    except _Rollback:
+        return [
+            {
+                "id": item.get("id"),
+                "atomicityGroup": item.get("atomicityGroup"),
+                "status": failure["status"],
+                "body": failure["body"],
+            }
+            for item in members
+        ]
+    return answers

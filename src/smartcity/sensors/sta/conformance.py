@@ -1,0 +1,43 @@
+"""The conformance classes this server implements; the service root lists exactly these.
+
+Each declaration names the module that implements it and the test module that checks it, so
+a claim without code and test is easy to spot (``test_conformance.py`` checks that both exist).
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+
+STA = "http://www.opengis.net/spec/iot_sensing/1.1/req/"
+
+
+@dataclass(frozen=True)
+class ConformanceClass:
+    uri: str
+    implemented_in: str  # dotted module path
+    tested_in: str  # dotted test module path
+    needs_mqtt: bool = False
+
+
+TESTS = "smartcity.sensors.tests."
+CLASSES = (
+    ConformanceClass(STA + "datamodel", "smartcity.sensors.models", TESTS + "test_sta_read"),
+    ConformanceClass(
+        STA + "resource-path/resource-path-to-entities",
+        "smartcity.sensors.sta.resources",
+        TESTS + "test_sta_read",
+    ),
+    ConformanceClass(
+        STA + "request-data", "smartcity.sensors.sta.serialize", TESTS + "test_sta_filter"
+    ),
+)
+
+
+def active(mqtt_configured: bool | None = None) -> list[ConformanceClass]:
+    if mqtt_configured is None:
+        mqtt_configured = bool(getattr(settings, "SMARTCITY_MQTT_URL", None))
+    return [item for item in CLASSES if mqtt_configured or not item.needs_mqtt]
+
+
+def uris(mqtt_configured: bool | None = None) -> list[str]:
+    return [item.uri for item in active(mqtt_configured)]

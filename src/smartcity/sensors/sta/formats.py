@@ -1,0 +1,190 @@
+"""Extensions: ``CreateObservations`` and ``$resultFormat=dataArray`` (§14), GeoJSON and CSV."""
+
+import csv
+import io
+
+import orjson
+from django.http import HttpResponse
+
+from smartcity.sensors import services
+from smartcity.sensors.errors import SensorError
+from smartcity.sensors.sta.entities import OBSERVATION
+from smartcity.sensors.sta.errors import bad_request
+from smartcity.sensors.sta.geo import from_geojson
+from smartcity.sensors.sta.payload import link_id, new_observation
+from smartcity.sensors.sta.query import Options
+from smartcity.sensors.sta.serialize import check_select, collection_page, ordered, property_value
+
+DATA_ARRAY_COMPONENTS = (
+    "id",
+    "phenomenonTime",
+    "resultTime",
+    "result",
+    "resultQuality",
+    "validTime",
+    "parameters",
+)
+WRITABLE_COMPONENTS = set(DATA_ARRAY_COMPONENTS) - {"id"} | {"FeatureOfInterest/id"}
+
+
+def create_observations(body, ctx) -> list[str]:
+    """Store dataArray groups; answer one selfLink (or "error") per row, in request order."""
+    if not isinstance(body, list):
+        raise bad_request("CreateObservations expects an array of dataArray groups")
+    answers = []
+    for position, group in enumerate(body):
+        field = f"[{position}]"
+        if not isinstance(group, dict):
+            raise bad_request(f"{field} must be a JSON object", field)
+        stream = _group_stream(group, field)
+        components = group.get("components")
+        rows = group.get("dataArray")
+        if not isinstance(components, list) or not isinstance(rows, list):
+            raise bad_request(f"{field} needs 'components' and 'dataArray' arrays", "components")
+        unknown = [name for name in components if name not in WRITABLE_COMPONENTS]
+        if unknown or "result" not in components:
+            raise bad_request(
+                f"{field}: components must include result and may use "
+                f"{', '.join(sorted(WRITABLE_COMPONENTS))}; unknown: {', '.join(unknown)}",
+                "components",
+            )
+        items = []
+        for row_number, row in enumerate(rows):
+            if not isinstance(row, list) or len(row) != len(components):
+                raise bad_request(
+                    f"{field}.dataArray[{row_number}] must have {len(components)} values",
+                    "dataArray",
+                )
+            data = dict(zip(components, row, strict=True))
+            feature = data.pop("FeatureOfInterest/id", None)
+            item = new_observation(data)
+            item.feature_of_interest_id = int(feature) if feature is not None else None
+            items.append(item)
+        try:
+            stored = services.store_observations(stream, items)
+        except SensorError as error:
+            if error.status >= 500:
+                raise
+            answers.extend(["error"] * len(items))
+            continue
+        answers.extend(f"{ctx.base}/Observations({row.pk})" for row in stored)
+    return answers
+
+
+def _group_stream(group, field):
+    for name, key in (("Datastream", "datastream_id"), ("MultiDatastream", "multi_datastream_id")):
+        if name in group:
+            pk = link_id(group[name], f"{field}.{name}")
+            if pk is None:
+                raise bad_request(f"{field}.{name} must be a link {{'@iot.id': n}}", name)
+            return services.stream_of(**{key: pk})
+    raise bad_request(f"{field} needs a Datastream or MultiDatastream link", "Datastream")
+
+
+def render(resource, options: Options, ctx, params, link_base: str) -> HttpResponse:
+    fmt = options.result_format
+    if fmt == "dataArray":
+        return _data_array(resource, options, ctx, params, link_base)
+    if fmt in ("GeoJSON", "CSV"):
+        page = collection_page(resource.entity, resource.queryset, options, ctx, link_base, params)
+        if fmt == "GeoJSON":
+            return _geojson(resource, page)
+        return _csv(page)
+    raise bad_request(
+        f"unknown $resultFormat {fmt!r}; use dataArray, GeoJSON or CSV", "$resultFormat"
+    )
+
+
+def _data_array(resource, options, ctx, params, link_base):
+    from smartcity.sensors.sta.views import json_response
+
+    if resource.entity is not OBSERVATION:
+        raise bad_request("$resultFormat=dataArray applies to Observations", "$resultFormat")
+    check_select(OBSERVATION, options.select)
+    components = [
+        name for name in (options.select or DATA_ARRAY_COMPONENTS) if name != "@iot.selfLink"
+    ]
+    queryset = ordered(OBSERVATION, resource.queryset, options)
+    top = 100 if options.top is None else options.top
+    rows = list(queryset[options.skip : options.skip + top + 1])
+    more, rows = len(rows) > top, rows[:top]
+    groups: dict = {}
+    for row in rows:
+        key = (
+            ("Datastreams", row.datastream_id)
+            if row.datastream_id
+            else (
+                "MultiDatastreams",
+                row.multi_datastream_id,
+            )
+        )
+        groups.setdefault(key, []).append(
+            [
+                row.pk
+                if name in ("id", "@iot.id")
+                else property_value(OBSERVATION, OBSERVATION.prop_map[name], row)
+                for name in components
+            ]
+        )
+    value = []
+    for (set_name, pk), data in groups.items():
+        link_name = "Datastream" if set_name == "Datastreams" else "MultiDatastream"
+        value.append(
+            {
+                f"{link_name}@iot.navigationLink": f"{ctx.base}/{set_name}({pk})",
+                "components": components,
+                "dataArray@iot.count": len(data),
+                "dataArray": data,
+            }
+        )
+    body = {"value": value}
+    if more:
+        from urllib.parse import urlencode
+
+        next_params = dict(params, **{"$top": str(top), "$skip": str(options.skip + top)})
+        body["@iot.nextLink"] = f"{link_base}?{urlencode(next_params, safe='$(),/')}"
+    return json_response(body)
+
+
+GEOMETRY_PROPS = ("location", "feature", "observedArea")
+
+
+def _geojson(resource, page):
+    features = []
+    for item in page["value"]:
+        geometry = None
+        for name in GEOMETRY_PROPS:
+            if isinstance(item.get(name), dict):
+                shape = from_geojson(item[name])
+                geometry = item[name].get("geometry", item[name]) if shape is not None else None
+                break
+        properties = {key: value for key, value in item.items() if key not in GEOMETRY_PROPS}
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    body = {"type": "FeatureCollection", "features": features}
+    if "@iot.nextLink" in page:
+        body["@iot.nextLink"] = page["@iot.nextLink"]
+    return HttpResponse(orjson.dumps(body), content_type="application/geo+json")
+
+
+def _csv(page):
+    columns: list[str] = []
+    for item in page["value"]:
+        for key in item:
+            if key not in columns and not key.endswith("@iot.navigationLink"):
+                columns.append(key)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for item in page["value"]:
+        writer.writerow(
+            [
+                orjson.dumps(item[key]).decode()
+                if isinstance(item.get(key), dict | list)
+                else ("" if item.get(key) is None else item.get(key))
+                for key in columns
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    if "@iot.nextLink" in page:
+        response["Link"] = f'<{page["@iot.nextLink"]}>; rel="next"'
+    return response
