@@ -6,3 +6,11 @@ class NewsConfig(AppConfig):
     name = "smartcity.news"
     label = "news"
     verbose_name = _("Aktuelles und Veranstaltungen")
+
+    def ready(self):
+        from smartcity.core.registries import DemoLoader, PersonalData, demo_loaders, personal_data
+        from smartcity.news import demo
+        from smartcity.news.personal_data import erase, export
+
+        demo_loaders.register("news", DemoLoader("news", demo.load, order=70))
+        personal_data.register("news", PersonalData("news", export, erase))
