@@ -47,8 +47,9 @@ def _number(text: str) -> float:
 def import_addresses(city: City, source: Path | str, replace: bool = False) -> int:
     """Load a CSV (comma or semicolon separated, UTF-8); all rows or none."""
     text = Path(source).read_text(encoding="utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    rows = list(csv.reader(io.StringIO(text), dialect))
+    header = text.splitlines()[0] if text else ""
+    delimiter = max(",;\t", key=header.count)  # German exports often use semicolons
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     if not rows:
         raise AddressImportError("the file is empty")
     columns = _column_map(rows[0])

@@ -1,0 +1,201 @@
+"""The web pages: report form, confirmation, list, report page, statistics, back office."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from smartcity.accounts.models import Membership, User
+from smartcity.accounts.roles import Role
+from smartcity.defects import services
+from smartcity.defects.models import Event, Report, Status
+from smartcity.defects.tests.factories import INSIDE, OUTSIDE, jpeg_with_gps, setup_defects
+
+
+@pytest.fixture
+def pothole(cities, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return setup_defects(cities)
+
+
+def form_data(**changes):
+    data = {
+        "category": "schlagloch",
+        "latitude": str(INSIDE[0]),
+        "longitude": str(INSIDE[1]),
+        "description": "Tiefes Loch auf dem Radweg",
+        "email": "",
+        "consent": "on",
+    }
+    data.update(changes)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def staff_user(city, name="amt", role=Role.DEPARTMENT):
+    user = User.objects.create_user(name, f"{name}@example.org", "pw-123-long")
+    Membership.objects.create(user=user, city=city, role=role)
+    return user
+
+
+def test_form_groups_categories_and_creates_a_report_with_photo(client, pothole):
+    url = reverse("defects:new", kwargs={"city": "dortmund"})
+    page = client.get(url).content.decode()
+    assert '<optgroup label="Straßenbeleuchtung">' in page
+    assert "script-src" in client.get(url)["Content-Security-Policy"]
+    photo = SimpleUploadedFile("loch.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    response = client.post(url, {**form_data(email="anna@example.org"), "photos": [photo]})
+    report = Report.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/dortmund/maengel/danke/{report.token}/"
+    assert report.reporter_email == "anna@example.org" and report.photos.count() == 1
+    thanks = client.get(response["Location"]).content.decode()
+    assert f"<strong>{report.pk}</strong>" in thanks
+    assert "Tiefbauamt" in thanks
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "text"),
+    [
+        ({"latitude": str(OUTSIDE[0]), "longitude": str(OUTSIDE[1])}, "latitude", "außerhalb"),
+        ({"description": "x" * 10_000}, "description", "höchstens 4000"),
+        ({"consent": None}, "consent", "erforderlich"),
+        ({"category": "gibtsnicht"}, "category", "gültige Auswahl"),
+    ],
+)
+def test_form_errors_are_shown_at_their_fields(client, pothole, changes, field, text):
+    url = reverse("defects:new", kwargs={"city": "dortmund"})
+    response = client.post(url, form_data(**changes))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f'aria-describedby="id_{field}' in page or f'id="id_{field}_error"' in page
+    assert text in page
+    assert 'aria-invalid="true"' in page
+    assert Report.objects.count() == 0
+
+
+def test_a_script_disguised_as_a_photo_is_refused_in_the_form(client, pothole):
+    url = reverse("defects:new", kwargs={"city": "dortmund"})
+    fake = SimpleUploadedFile("x.jpg", b"<script>alert(1)</script>", content_type="image/jpeg")
+    response = client.post(url, {**form_data(), "photos": [fake]})
+    assert response.status_code == 400
+    assert "kein Foto" in response.content.decode()
+    assert Report.objects.count() == 0
+
+
+def test_list_detail_and_statistics_show_no_personal_data(client, pothole):
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", email="geheim@example.org", name="Geheim Name",
+        source=Report.Source.WEB,
+    )  # fmt: skip
+    services.change_status(report, None, status=Status.CONFIRMED, public_note="Gesehen.",
+                           internal_note="Nur intern")  # fmt: skip
+    for name, kwargs in [
+        ("list", {}),
+        ("detail", {"pk": report.pk}),
+        ("statistics", {}),
+    ]:
+        response = client.get(reverse(f"defects:{name}", kwargs={"city": "dortmund", **kwargs}))
+        assert response.status_code == 200
+        page = response.content.decode()
+        for secret in ("geheim@example.org", "Geheim Name", "Nur intern", report.token):
+            assert secret not in page, (name, secret)
+    detail = client.get(report.get_absolute_url()).content.decode()
+    assert "Gesehen." in detail and "Bestätigt" in detail
+    stats = client.get(reverse("defects:statistics", kwargs={"city": "dortmund"}))
+    assert stats.context["counts"]["categories"] == [
+        {"group": "Straße und Gehweg", "name": "Schlagloch", "open": 1, "closed": 0}
+    ]
+    assert stats.context["levels"][0]["median_first_response_hours"] is not None
+
+
+def test_support_button_counts_once_per_browser(client, pothole):
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", source=Report.Source.WEB,
+    )  # fmt: skip
+    url = reverse("defects:support", kwargs={"city": "dortmund", "pk": report.pk})
+    client.post(url)
+    client.post(url)
+    report.refresh_from_db()
+    assert report.supporter_count == 1
+
+
+def test_duplicate_and_address_helpers(client, pothole):
+    from smartcity.defects.models import Address
+
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", source=Report.Source.WEB,
+    )  # fmt: skip
+    url = reverse("api-v1:defects_duplicates", kwargs={"city": "dortmund"})
+    found = client.get(url, {"category": "schlagloch", "lat": INSIDE[0], "lon": INSIDE[1]}).json()
+    assert [item["id"] for item in found] == [report.pk]
+    assert client.get(url, {"category": "laterne", "lat": INSIDE[0], "lon": INSIDE[1]}).json() == []
+    assert client.get(url, {"category": "x", "lat": 1, "lon": 1}).status_code == 404
+    Address.objects.create(
+        city=pothole.city, street="Königswall", house_number="15", postcode="44137",
+        latitude=51.517, longitude=7.459,
+    )  # fmt: skip
+    url = reverse("api-v1:defects_addresses", kwargs={"city": "dortmund"})
+    assert client.get(url, {"q": "koenigswall 15"}).json()[0]["label"] == "Königswall 15, 44137"
+    assert client.get(url, {"q": "Königswall"}).json()[0]["lat"] == 51.517
+    assert client.get(url, {"q": "Hauptstr"}).json() == []
+
+
+def test_queue_and_status_form_need_the_department_role(client, pothole, cities):
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", email="anna@example.org", source=Report.Source.WEB,
+    )  # fmt: skip
+    queue = reverse("defects:queue", kwargs={"city": "dortmund"})
+    work = reverse("defects:work", kwargs={"city": "dortmund", "pk": report.pk})
+    assert client.get(queue).status_code == 302  # to the login
+    citizen = User.objects.create_user("bürger", "b@example.org", "pw-123-long")
+    client.force_login(citizen)
+    assert client.get(queue).status_code == 403
+    assert client.post(work, {"status": "resolved"}).status_code == 403
+    elsewhere = staff_user(cities["schwerte"], "schwerte-amt")
+    client.force_login(elsewhere)
+    assert client.get(queue).status_code == 403
+
+    staff = staff_user(pothole.city)
+    client.force_login(staff)
+    page = client.get(queue).content.decode()
+    assert f"#{report.pk} Schlagloch" in page
+    response = client.post(
+        work,
+        {
+            "status": "in_progress",
+            "public_note": "Ist beauftragt.",
+            "internal_note": "Firma X",
+            "expected_at": "2030-01-15",
+            "assignee": staff.pk,
+        },
+    )
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Status.IN_PROGRESS and report.assignee == staff
+    assert report.expected_at.date().isoformat() == "2030-01-15"
+    assert report.events.filter(kind=Event.Kind.STATUS, internal_note="Firma X").exists()
+    assert "Firma X" in client.get(work).content.decode()  # staff see internal notes
+
+    response = client.post(work, {"status": "duplicate", "duplicate_of": 999999})
+    assert response.status_code == 400
+    assert "gibt es in dieser Stadt nicht" in response.content.decode()
+
+
+def test_queue_filters(client, pothole):
+    light = pothole.__class__.objects.get(city=pothole.city, code="laterne")
+    for category in (pothole, light):
+        services.create_report(
+            pothole.city, category=category, latitude=INSIDE[0], longitude=INSIDE[1],
+            description="x", source=Report.Source.WEB,
+        )  # fmt: skip
+    client.force_login(staff_user(pothole.city))
+    url = reverse("defects:queue", kwargs={"city": "dortmund"})
+    response = client.get(url, {"category": "laterne"})
+    assert [report.category.code for report in response.context["page"]] == ["laterne"]
+    response = client.get(url, {"department": light.department.pk})
+    assert [report.category.code for report in response.context["page"]] == ["laterne"]
+    response = client.get(url, {"status": "resolved"})
+    assert list(response.context["page"]) == []
