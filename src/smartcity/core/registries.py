@@ -5,7 +5,7 @@ A capability registers itself in its ``AppConfig.ready()``; the core never impor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,13 +58,64 @@ class PersonalData:
     erase: Callable[[Any], None]
 
 
+MAP_FILTER_KEYS = frozenset({"action_field", "kind", "status", "district", "partner", "q", "bbox"})
+
+
+@dataclass(frozen=True)
+class MapFilters:
+    """The validated filters of one map request; ``None``/empty means "not filtered".
+
+    ``bbox`` is ``(min_lon, min_lat, max_lon, max_lat)``; ``q`` is the raw search text;
+    the other values are slugs or codes. ``active()`` names the filters that are set.
+    """
+
+    action_field: str | None = None
+    kind: str | None = None
+    status: str | None = None
+    district: str | None = None
+    partner: str | None = None
+    q: str | None = None
+    bbox: tuple[float, float, float, float] | None = None
+
+    def active(self) -> set[str]:
+        return {key for key in MAP_FILTER_KEYS if getattr(self, key)}
+
+    def bbox_contains(self, longitude: float, latitude: float) -> bool:
+        if self.bbox is None:
+            return True
+        min_lon, min_lat, max_lon, max_lat = self.bbox
+        return min_lon <= longitude <= max_lon and min_lat <= latitude <= max_lat
+
+
 @dataclass(frozen=True)
 class MapLayer:
-    """A layer of the city map: ``features(city)`` returns GeoJSON features."""
+    """A layer of the city map (and of ``GET /api/v1/map/features.geojson``).
+
+    ``features(city, filters)`` gets a ``City`` (or ``None`` for all cities) and a
+    :class:`MapFilters` and returns an iterable of GeoJSON Features, each either a dict or
+    already-serialised JSON ``bytes`` (fast path for large layers). Each Feature's
+    ``properties`` carry at least ``id``, ``layer`` (this layer's name), ``title`` and
+    ``url``; ``status`` and ``action_field`` where the layer has them. A Feature may have
+    ``"geometry": null`` (city-wide items: listed, no marker).
+
+    ``statuses`` lists the status codes the layer knows (``?status=`` accepts any layer's).
+    ``filters`` names the keys of :data:`MAP_FILTER_KEYS` the layer applies; when a request
+    sets a filter the layer does not apply, the map leaves the whole layer out (its items
+    cannot match). The map calls ``features`` once per request: keep its query count fixed.
+    """
 
     name: str
     label: str
-    features: Callable[[Any], list[dict]]
+    features: Callable[[Any, MapFilters], Iterable[dict | bytes]]
+    filters: frozenset[str] = frozenset({"q", "bbox"})
+    order: int = 100
+    visible_by_default: bool = True
+    colour: str = "#00568f"
+    # Status codes this layer's items can have, so ``?status=`` accepts them.
+    statuses: frozenset[str] = frozenset()
+
+    def applies_to(self, filters: MapFilters) -> bool:
+        return filters.active() <= set(self.filters)
 
 
 @dataclass(frozen=True)

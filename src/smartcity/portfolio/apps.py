@@ -6,3 +6,8 @@ class PortfolioConfig(AppConfig):
     name = "smartcity.portfolio"
     label = "portfolio"
     verbose_name = _("Smart-City-Programm und Karte")
+
+    def ready(self):
+        from smartcity.portfolio import demo, layers, personal_data, signals  # noqa: F401
+
+        layers.register()

@@ -1,0 +1,46 @@
+from smartcity.portfolio.models.mapindex import MapEntry
+from smartcity.portfolio.models.media import ProjectChange, ProjectImage, ProjectLink
+from smartcity.portfolio.models.organisations import (
+    ExpertTeam,
+    Partner,
+    PartnerKind,
+    PartnerRole,
+    ProjectPartner,
+)
+from smartcity.portfolio.models.places import Place, PlaceKind
+from smartcity.portfolio.models.programme import (
+    ActionField,
+    Indicator,
+    IndicatorValue,
+    Milestone,
+    Project,
+    ProjectKind,
+    ProjectStatus,
+    Review,
+    Strategy,
+    Tag,
+)
+
+__all__ = [
+    "ActionField",
+    "ExpertTeam",
+    "Indicator",
+    "IndicatorValue",
+    "MapEntry",
+    "Milestone",
+    "Partner",
+    "PartnerKind",
+    "PartnerRole",
+    "Place",
+    "PlaceKind",
+    "Project",
+    "ProjectChange",
+    "ProjectImage",
+    "ProjectKind",
+    "ProjectLink",
+    "ProjectPartner",
+    "ProjectStatus",
+    "Review",
+    "Strategy",
+    "Tag",
+]

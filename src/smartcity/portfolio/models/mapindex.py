@@ -1,0 +1,40 @@
+"""The map index: one row per published map item, holding its ready-made GeoJSON Feature.
+
+Built from projects and places by ``portfolio.mapindex`` services whenever they change.
+The map endpoint filters these rows with plain columns and joins the stored JSON, so a
+request costs one query per layer however many features it returns.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MapEntry(models.Model):
+    layer = models.CharField(_("Ebene"), max_length=40)
+    object_id = models.PositiveIntegerField()
+    title = models.CharField(_("Titel"), max_length=200)
+    # "|slug|slug|" so one LIKE finds any member; cities, action fields and partners.
+    cities = models.CharField(max_length=200, default="|")
+    action_fields = models.CharField(max_length=500, default="|")
+    partners = models.TextField(default="|")
+    kind = models.CharField(max_length=30, blank=True)
+    status = models.CharField(max_length=30, blank=True)
+    district = models.CharField(max_length=60, blank=True)
+    search_text = models.TextField(default="")
+    min_lon = models.FloatField(null=True)
+    min_lat = models.FloatField(null=True)
+    max_lon = models.FloatField(null=True)
+    max_lat = models.FloatField(null=True)
+    feature = models.TextField(help_text="the GeoJSON Feature, serialised")
+
+    class Meta:
+        verbose_name = _("Karteneintrag")
+        verbose_name_plural = _("Karteneinträge")
+        ordering = ["layer", "title", "object_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["layer", "object_id"], name="map_entry_unique")
+        ]
+        indexes = [models.Index(fields=["layer", "title"])]
+
+    def __str__(self):
+        return f"{self.layer}: {self.title}"

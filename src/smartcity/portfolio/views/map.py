@@ -1,0 +1,77 @@
+"""The full-screen map page with its filters and the accessible list beside it."""
+
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from smartcity.core.models import City, District
+from smartcity.portfolio import tiles
+from smartcity.portfolio.models import ActionField, Partner, ProjectKind, ProjectStatus
+from smartcity.portfolio.services import mapfeatures
+
+LIST_LIMIT = 500
+FILTER_NAMES = ("city", "layer", "action_field", "kind", "status", "district", "partner", "q")
+
+
+def _choices(city):
+    districts = District.objects.select_related("city")
+    if city is not None:
+        districts = districts.filter(city=city)
+    return {
+        "action_fields": ActionField.objects.all(),
+        "kinds": ProjectKind.choices,
+        "statuses": ProjectStatus.choices,
+        "districts": districts,
+        "partners": Partner.objects.only("slug", "name"),
+        "cities": City.objects.all(),
+        "layers": mapfeatures.ordered_layers(),
+    }
+
+
+def map_page(request, city=None):
+    city_obj = get_object_or_404(City, slug=city) if city else None
+    errors = {}
+    try:
+        query = mapfeatures.parse(request.GET, city_obj)
+        features = mapfeatures.features(query)
+    except mapfeatures.FilterError as error:
+        errors, features = error.fields, []
+        query = mapfeatures.MapQuery(city=city_obj, layers=mapfeatures.ordered_layers())
+    params = request.GET.copy()
+    if city_obj is not None:
+        params["city"] = city_obj.slug
+    geojson_url = reverse("api-v1:map_features") + ("?" + params.urlencode() if params else "")
+    selected = {name: request.GET.get(name, "") for name in FILTER_NAMES}
+    selected_layers = set((request.GET.get("layer") or "").split(",")) - {""}
+    mapped = [feature for feature in features if feature.get("geometry")]
+    response = render(
+        request,
+        "portfolio/map.html",
+        {
+            "city": city_obj,
+            "current_city": city_obj,
+            "features": features[:LIST_LIMIT],
+            "feature_count": len(features),
+            "mapped_count": len(mapped),
+            "list_limited": len(features) > LIST_LIMIT,
+            "errors": errors,
+            "selected": selected,
+            "selected_layers": selected_layers,
+            "geojson_url": geojson_url,
+            "tiles": tiles.tile_config(),
+            "map_config": {
+                "geojsonUrl": geojson_url,
+                "tiles": tiles.tile_config(),
+                "center": [city_obj.latitude, city_obj.longitude]
+                if city_obj and city_obj.latitude
+                else [51.48, 7.50],
+                "zoom": 12 if city_obj else 11,
+                "labels": {
+                    "consentStored": _("Die Karte wird ab jetzt ohne Nachfrage geladen."),
+                },
+            },
+            **_choices(city_obj),
+        },
+        status=400 if errors else 200,
+    )
+    return tiles.allow_tiles(response)
