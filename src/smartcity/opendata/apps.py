@@ -6,3 +6,16 @@ class OpendataConfig(AppConfig):
     name = "smartcity.opendata"
     label = "opendata"
     verbose_name = _("Offene Daten")
+
+    def ready(self):
+        from smartcity.core.registries import DemoLoader, demo_loaders
+        from smartcity.core.tasks import periodic
+        from smartcity.opendata import demo, feeds
+
+        demo_loaders.register("opendata", DemoLoader("opendata", demo.load, order=200))
+        feeds.register_all()
+        periodic(
+            "opendata-refresh-publications",
+            "smartcity.opendata.publishing.refresh_all",
+            "17 * * * *",
+        )
