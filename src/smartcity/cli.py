@@ -32,8 +32,9 @@ def _manage(argv: list[str]) -> int:
 
 
 def demo(args: argparse.Namespace) -> int:
-    # The demo runs over plain HTTP on the loopback address.
+    # The demo runs over plain HTTP on the loopback address and logs readable text.
     os.environ.setdefault("SMARTCITY_HTTPS", "false")
+    os.environ.setdefault("SMARTCITY_LOG_FORMAT", "plain")
     _django_setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -81,6 +82,16 @@ def _run_uvicorn(host: str, port: int, workers: int) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # Several processes: each writes its request metrics to files that /metrics adds up.
+        import shutil
+
+        from smartcity import config
+
+        metrics_dir = config.load().home / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
     _django_setup()
     _run_uvicorn(args.host, args.port, args.workers)
     return 0
@@ -139,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.handler(args)
     if argv[0] == "manage":
         argv = argv[1:]
+    if argv and not argv[0].startswith("-"):
+        # `smartcity check-deploy` runs the management command `check_deploy`.
+        argv[0] = argv[0].replace("-", "_")
     return _manage(argv)
 
 

@@ -6,6 +6,7 @@ message that names the variable instead of failing later somewhere deep inside D
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -114,6 +115,25 @@ def parse_service_url(variable: str, raw: str | None, schemes: set[str]) -> str 
     return raw.strip()
 
 
+def parse_networks(variable: str, raw: str | None, default: str) -> list:
+    networks = []
+    for item in parse_list(raw, default.split(",")):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(variable, f"{item!r} is not an IP address or network") from None
+    return networks
+
+
+def parse_choice(variable: str, raw: str | None, choices: set[str], default: str) -> str:
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip().lower()
+    if value not in choices:
+        raise ConfigError(variable, f"expected one of {', '.join(sorted(choices))}, got {raw!r}")
+    return value
+
+
 def load_secret_key(home: Path, raw: str | None) -> str:
     """Use the given key, or one generated once and kept in the data folder."""
     if raw is not None:
@@ -147,6 +167,8 @@ class Config:
     redis_url: str | None
     https: bool = True
     workers: int = 2
+    log_format: str = "json"
+    metrics_allowed_networks: list = field(default_factory=list)
     csrf_trusted_origins: list[str] = field(default_factory=list)
 
     @property
@@ -167,6 +189,17 @@ def load(env: dict[str, str] | None = None) -> Config:
         debug=debug,
         https=parse_bool("SMARTCITY_HTTPS", env.get("SMARTCITY_HTTPS"), default=not debug),
         workers=parse_int("SMARTCITY_WORKERS", env.get("SMARTCITY_WORKERS"), 2, 1, 64),
+        log_format=parse_choice(
+            "SMARTCITY_LOG_FORMAT",
+            env.get("SMARTCITY_LOG_FORMAT"),
+            {"json", "plain"},
+            "plain" if debug else "json",
+        ),
+        metrics_allowed_networks=parse_networks(
+            "SMARTCITY_METRICS_ALLOWED_NETWORKS",
+            env.get("SMARTCITY_METRICS_ALLOWED_NETWORKS"),
+            "127.0.0.1/32,::1/128",
+        ),
         secret_key=load_secret_key(home, env.get("SMARTCITY_SECRET_KEY")),
         allowed_hosts=parse_list(
             env.get("SMARTCITY_ALLOWED_HOSTS"), default=["localhost", "127.0.0.1", "[::1]"]

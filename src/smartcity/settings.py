@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "smartcity.opendata",
     "smartcity.appointments",
     "smartcity.news",
+    "smartcity.operations",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "smartcity.core.middleware.RequestIdMiddleware",
+    "smartcity.operations.metrics.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -239,12 +241,13 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "smartcity.core.middleware.RequestIdFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "smartcity.operations.logging.SmartcityJsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
+            "formatter": CONFIG.log_format,
             "filters": ["request_id"],
         }
     },
@@ -254,4 +257,5 @@ LOGGING = {
 # --- Platform -------------------------------------------------------------------------------
 SMARTCITY_MQTT_URL = CONFIG.mqtt_url
 SMARTCITY_REDIS_URL = CONFIG.redis_url
+SMARTCITY_METRICS_ALLOWED_NETWORKS = CONFIG.metrics_allowed_networks
 NINJA_PAGINATION_PER_PAGE = 50

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from smartcity.api import api
 from smartcity.core import api_errors
 from smartcity.core import views as core_views
+from smartcity.operations import views as operations_views
 
 admin.site.site_header = _("Smart City Dortmund Schwerte – Verwaltung")
 admin.site.site_title = _("Smart-City-Verwaltung")
@@ -13,6 +14,8 @@ admin.site.index_title = _("Übersicht")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
+    path("metrics", operations_views.prometheus_metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("konto/", include("smartcity.accounts.urls")),

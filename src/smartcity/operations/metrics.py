@@ -1,0 +1,85 @@
+"""Prometheus metrics: request rates and latencies per route group, job queue, app figures.
+
+With several server processes set ``PROMETHEUS_MULTIPROC_DIR`` (``smartcity serve`` does) so
+the figures of all processes are added up.
+"""
+
+import os
+import time
+
+from django.urls import Resolver404, resolve
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+
+from smartcity.core.metrics import app_metrics
+
+REQUESTS = Counter(
+    "smartcity_http_requests_total",
+    "HTTP requests by route group, method and status class",
+    ["group", "method", "status"],
+)
+LATENCY = Histogram(
+    "smartcity_http_request_duration_seconds",
+    "HTTP request duration by route group",
+    ["group"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+def route_group(path: str) -> str:
+    """A small, bounded set of labels: the URL namespace or first path segment."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return "unmatched"
+    if match.namespace:
+        return match.namespace.split(":")[0]
+    first = path.strip("/").split("/", 1)[0]
+    return (
+        first if first in {"healthz", "readyz", "metrics", "admin"} else (match.app_name or "pages")
+    )
+
+
+class MetricsMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        group = route_group(request.path_info)
+        LATENCY.labels(group).observe(time.perf_counter() - started)
+        REQUESTS.labels(group, request.method, f"{response.status_code // 100}xx").inc()
+        return response
+
+
+class DatabaseCollector:
+    """Figures read from the database at scrape time: job queue and capabilities' gauges."""
+
+    def collect(self):
+        from django_q.models import Failure, OrmQ
+
+        queue = GaugeMetricFamily("smartcity_jobs_queued", "Jobs waiting for a worker")
+        queue.add_metric([], OrmQ.objects.count())
+        yield queue
+        failures = CounterMetricFamily("smartcity_jobs_failed", "Job runs that raised (kept)")
+        failures.add_metric([], Failure.objects.count())
+        yield failures
+        for metric in app_metrics:
+            family_type = CounterMetricFamily if metric.kind == "counter" else GaugeMetricFamily
+            family = family_type(metric.name, metric.documentation, labels=metric.labels)
+            for label_values, value in metric.collect():
+                family.add_metric([str(v) for v in label_values], value)
+            yield family
+
+
+def render() -> bytes:
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        MultiProcessCollector(registry)
+    else:
+        for collector in (REQUESTS, LATENCY):
+            registry.register(collector)
+    registry.register(DatabaseCollector())
+    return generate_latest(registry)
