@@ -21,7 +21,7 @@ def _matches(header: str, etag: str) -> bool:
 
 
 def json_with_etag(request, data, status: int = 200) -> HttpResponse:
-    body = orjson.dumps(data)
+    body = orjson.dumps(data, default=str)  # default: lazy translations and the like
     etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
     if status == 200 and _matches(request.headers.get("If-None-Match", ""), etag):
         response = HttpResponseNotModified()
