@@ -6,3 +6,19 @@ class SensorsConfig(AppConfig):
     name = "smartcity.sensors"
     label = "sensors"
     verbose_name = _("Sensordaten (SensorThings)")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        connection_created.connect(register_sqlite_functions)
+
+
+def _fold(method):
+    return lambda text: None if text is None else getattr(str(text), method)()
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    """Unicode-aware tolower()/toupper() for $filter on SQLite (its own fold only ASCII)."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("sta_lower", 1, _fold("lower"), deterministic=True)
+        connection.connection.create_function("sta_upper", 1, _fold("upper"), deterministic=True)

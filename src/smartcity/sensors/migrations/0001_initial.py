@@ -5,204 +5,399 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Location',
+            name="Location",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('encoding_type', models.CharField(default='application/geo+json', max_length=100)),
-                ('location', models.JSONField(verbose_name='Ort (GeoJSON)')),
-                ('properties', models.JSONField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("encoding_type", models.CharField(default="application/geo+json", max_length=100)),
+                ("location", models.JSONField(verbose_name="Ort (GeoJSON)")),
+                ("properties", models.JSONField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'Location',
-                'verbose_name_plural': 'Locations',
+                "verbose_name": "Location",
+                "verbose_name_plural": "Locations",
             },
         ),
         migrations.CreateModel(
-            name='MultiDatastream',
+            name="MultiDatastream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('observation_type', models.CharField(max_length=200)),
-                ('observed_area', models.JSONField(blank=True, null=True)),
-                ('phenomenon_time_start', models.DateTimeField(blank=True, null=True)),
-                ('phenomenon_time_end', models.DateTimeField(blank=True, null=True)),
-                ('result_time_start', models.DateTimeField(blank=True, null=True)),
-                ('result_time_end', models.DateTimeField(blank=True, null=True)),
-                ('properties', models.JSONField(blank=True, null=True)),
-                ('is_public', models.BooleanField(default=True, verbose_name='öffentlich')),
-                ('reject_duplicates', models.BooleanField(default=False, verbose_name='Duplikate ablehnen')),
-                ('unit_of_measurements', models.JSONField()),
-                ('multi_observation_data_types', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("observation_type", models.CharField(max_length=200)),
+                ("observed_area", models.JSONField(blank=True, null=True)),
+                ("phenomenon_time_start", models.DateTimeField(blank=True, null=True)),
+                ("phenomenon_time_end", models.DateTimeField(blank=True, null=True)),
+                ("result_time_start", models.DateTimeField(blank=True, null=True)),
+                ("result_time_end", models.DateTimeField(blank=True, null=True)),
+                ("properties", models.JSONField(blank=True, null=True)),
+                ("is_public", models.BooleanField(default=True, verbose_name="öffentlich")),
+                (
+                    "reject_duplicates",
+                    models.BooleanField(default=False, verbose_name="Duplikate ablehnen"),
+                ),
+                ("unit_of_measurements", models.JSONField()),
+                ("multi_observation_data_types", models.JSONField()),
             ],
             options={
-                'verbose_name': 'MultiDatastream',
-                'verbose_name_plural': 'MultiDatastreams',
+                "verbose_name": "MultiDatastream",
+                "verbose_name_plural": "MultiDatastreams",
             },
         ),
         migrations.CreateModel(
-            name='ObservedProperty',
+            name="ObservedProperty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('definition', models.CharField(max_length=500)),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('properties', models.JSONField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                ("definition", models.CharField(max_length=500)),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("properties", models.JSONField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'ObservedProperty',
-                'verbose_name_plural': 'ObservedProperties',
+                "verbose_name": "ObservedProperty",
+                "verbose_name_plural": "ObservedProperties",
             },
         ),
         migrations.CreateModel(
-            name='Sensor',
+            name="Sensor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('encoding_type', models.CharField(max_length=100)),
-                ('metadata', models.TextField(blank=True, default='')),
-                ('properties', models.JSONField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("encoding_type", models.CharField(max_length=100)),
+                ("metadata", models.TextField(blank=True, default="")),
+                ("properties", models.JSONField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': 'Sensor',
-                'verbose_name_plural': 'Sensoren',
+                "verbose_name": "Sensor",
+                "verbose_name_plural": "Sensoren",
             },
         ),
         migrations.CreateModel(
-            name='FeatureOfInterest',
+            name="FeatureOfInterest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('encoding_type', models.CharField(default='application/geo+json', max_length=100)),
-                ('feature', models.JSONField()),
-                ('properties', models.JSONField(blank=True, null=True)),
-                ('generated_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sensors.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("encoding_type", models.CharField(default="application/geo+json", max_length=100)),
+                ("feature", models.JSONField()),
+                ("properties", models.JSONField(blank=True, null=True)),
+                (
+                    "generated_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sensors.location",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'FeatureOfInterest',
-                'verbose_name_plural': 'FeaturesOfInterest',
+                "verbose_name": "FeatureOfInterest",
+                "verbose_name_plural": "FeaturesOfInterest",
             },
         ),
         migrations.CreateModel(
-            name='MultiDatastreamProperty',
+            name="MultiDatastreamProperty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rank', models.PositiveSmallIntegerField()),
-                ('multi_datastream', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='sensors.multidatastream')),
-                ('observed_property', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='sensors.observedproperty')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rank", models.PositiveSmallIntegerField()),
+                (
+                    "multi_datastream",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="sensors.multidatastream"
+                    ),
+                ),
+                (
+                    "observed_property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="sensors.observedproperty"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['rank'],
+                "ordering": ["rank"],
             },
         ),
         migrations.AddField(
-            model_name='multidatastream',
-            name='observed_properties',
-            field=models.ManyToManyField(related_name='multi_datastreams', through='sensors.MultiDatastreamProperty', to='sensors.observedproperty'),
+            model_name="multidatastream",
+            name="observed_properties",
+            field=models.ManyToManyField(
+                related_name="multi_datastreams",
+                through="sensors.MultiDatastreamProperty",
+                to="sensors.observedproperty",
+            ),
         ),
         migrations.AddField(
-            model_name='multidatastream',
-            name='sensor',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='multi_datastreams', to='sensors.sensor'),
+            model_name="multidatastream",
+            name="sensor",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="multi_datastreams",
+                to="sensors.sensor",
+            ),
         ),
         migrations.CreateModel(
-            name='Thing',
+            name="Thing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('properties', models.JSONField(blank=True, null=True, verbose_name='Eigenschaften')),
-                ('is_public', models.BooleanField(default=True, verbose_name='öffentlich')),
-                ('locations', models.ManyToManyField(blank=True, related_name='things', to='sensors.location')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                (
+                    "properties",
+                    models.JSONField(blank=True, null=True, verbose_name="Eigenschaften"),
+                ),
+                ("is_public", models.BooleanField(default=True, verbose_name="öffentlich")),
+                (
+                    "locations",
+                    models.ManyToManyField(
+                        blank=True, related_name="things", to="sensors.location"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Thing',
-                'verbose_name_plural': 'Things',
+                "verbose_name": "Thing",
+                "verbose_name_plural": "Things",
             },
         ),
         migrations.AddField(
-            model_name='multidatastream',
-            name='thing',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='multi_datastreams', to='sensors.thing'),
+            model_name="multidatastream",
+            name="thing",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="multi_datastreams",
+                to="sensors.thing",
+            ),
         ),
         migrations.CreateModel(
-            name='HistoricalLocation',
+            name="HistoricalLocation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(db_index=True)),
-                ('locations', models.ManyToManyField(blank=True, related_name='historical_locations', to='sensors.location')),
-                ('thing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='historical_locations', to='sensors.thing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("time", models.DateTimeField(db_index=True)),
+                (
+                    "locations",
+                    models.ManyToManyField(
+                        blank=True, related_name="historical_locations", to="sensors.location"
+                    ),
+                ),
+                (
+                    "thing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="historical_locations",
+                        to="sensors.thing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalLocation',
-                'verbose_name_plural': 'HistoricalLocations',
+                "verbose_name": "HistoricalLocation",
+                "verbose_name_plural": "HistoricalLocations",
             },
         ),
         migrations.CreateModel(
-            name='Datastream',
+            name="Datastream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=255, verbose_name='Name')),
-                ('description', models.TextField(blank=True, default='', verbose_name='Beschreibung')),
-                ('observation_type', models.CharField(max_length=200)),
-                ('observed_area', models.JSONField(blank=True, null=True)),
-                ('phenomenon_time_start', models.DateTimeField(blank=True, null=True)),
-                ('phenomenon_time_end', models.DateTimeField(blank=True, null=True)),
-                ('result_time_start', models.DateTimeField(blank=True, null=True)),
-                ('result_time_end', models.DateTimeField(blank=True, null=True)),
-                ('properties', models.JSONField(blank=True, null=True)),
-                ('is_public', models.BooleanField(default=True, verbose_name='öffentlich')),
-                ('reject_duplicates', models.BooleanField(default=False, verbose_name='Duplikate ablehnen')),
-                ('unit_of_measurement', models.JSONField()),
-                ('observed_property', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='datastreams', to='sensors.observedproperty')),
-                ('sensor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='datastreams', to='sensors.sensor')),
-                ('thing', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='datastreams', to='sensors.thing')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=255, verbose_name="Name")),
+                (
+                    "description",
+                    models.TextField(blank=True, default="", verbose_name="Beschreibung"),
+                ),
+                ("observation_type", models.CharField(max_length=200)),
+                ("observed_area", models.JSONField(blank=True, null=True)),
+                ("phenomenon_time_start", models.DateTimeField(blank=True, null=True)),
+                ("phenomenon_time_end", models.DateTimeField(blank=True, null=True)),
+                ("result_time_start", models.DateTimeField(blank=True, null=True)),
+                ("result_time_end", models.DateTimeField(blank=True, null=True)),
+                ("properties", models.JSONField(blank=True, null=True)),
+                ("is_public", models.BooleanField(default=True, verbose_name="öffentlich")),
+                (
+                    "reject_duplicates",
+                    models.BooleanField(default=False, verbose_name="Duplikate ablehnen"),
+                ),
+                ("unit_of_measurement", models.JSONField()),
+                (
+                    "observed_property",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="datastreams",
+                        to="sensors.observedproperty",
+                    ),
+                ),
+                (
+                    "sensor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="datastreams",
+                        to="sensors.sensor",
+                    ),
+                ),
+                (
+                    "thing",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="datastreams",
+                        to="sensors.thing",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Datastream',
-                'verbose_name_plural': 'Datastreams',
+                "verbose_name": "Datastream",
+                "verbose_name_plural": "Datastreams",
             },
         ),
         migrations.CreateModel(
-            name='Observation',
+            name="Observation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('phenomenon_time_start', models.DateTimeField()),
-                ('phenomenon_time_end', models.DateTimeField(blank=True, null=True)),
-                ('result_time', models.DateTimeField(blank=True, null=True)),
-                ('valid_time_start', models.DateTimeField(blank=True, null=True)),
-                ('valid_time_end', models.DateTimeField(blank=True, null=True)),
-                ('result_kind', models.CharField(choices=[('n', 'number'), ('s', 'string'), ('b', 'boolean'), ('j', 'json')], max_length=1)),
-                ('result_number', models.FloatField(blank=True, null=True)),
-                ('result_string', models.TextField(blank=True, null=True)),
-                ('result_bool', models.BooleanField(blank=True, null=True)),
-                ('result_json', models.JSONField(blank=True, null=True)),
-                ('result_quality', models.JSONField(blank=True, null=True)),
-                ('parameters', models.JSONField(blank=True, null=True)),
-                ('datastream', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='sensors.datastream')),
-                ('feature_of_interest', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='sensors.featureofinterest')),
-                ('multi_datastream', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='observations', to='sensors.multidatastream')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("phenomenon_time_start", models.DateTimeField()),
+                ("phenomenon_time_end", models.DateTimeField(blank=True, null=True)),
+                ("result_time", models.DateTimeField(blank=True, null=True)),
+                ("valid_time_start", models.DateTimeField(blank=True, null=True)),
+                ("valid_time_end", models.DateTimeField(blank=True, null=True)),
+                (
+                    "result_kind",
+                    models.CharField(
+                        choices=[("n", "number"), ("s", "string"), ("b", "boolean"), ("j", "json")],
+                        max_length=1,
+                    ),
+                ),
+                ("result_number", models.FloatField(blank=True, null=True)),
+                ("result_string", models.TextField(blank=True, null=True)),
+                ("result_bool", models.BooleanField(blank=True, null=True)),
+                ("result_json", models.JSONField(blank=True, null=True)),
+                ("result_quality", models.JSONField(blank=True, null=True)),
+                ("parameters", models.JSONField(blank=True, null=True)),
+                (
+                    "datastream",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="sensors.datastream",
+                    ),
+                ),
+                (
+                    "feature_of_interest",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="sensors.featureofinterest",
+                    ),
+                ),
+                (
+                    "multi_datastream",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="observations",
+                        to="sensors.multidatastream",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'Observation',
-                'verbose_name_plural': 'Observations',
-                'indexes': [models.Index(fields=['datastream', 'phenomenon_time_start'], name='sensors_obs_ds_time'), models.Index(fields=['multi_datastream', 'phenomenon_time_start'], name='sensors_obs_mds_time'), models.Index(fields=['feature_of_interest'], name='sensors_obs_foi')],
+                "verbose_name": "Observation",
+                "verbose_name_plural": "Observations",
+                "indexes": [
+                    models.Index(
+                        fields=["datastream", "phenomenon_time_start"], name="sensors_obs_ds_time"
+                    ),
+                    models.Index(
+                        fields=["multi_datastream", "phenomenon_time_start"],
+                        name="sensors_obs_mds_time",
+                    ),
+                    models.Index(fields=["feature_of_interest"], name="sensors_obs_foi"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='multidatastreamproperty',
-            constraint=models.UniqueConstraint(fields=('multi_datastream', 'rank'), name='sensors_mdp_rank'),
+            model_name="multidatastreamproperty",
+            constraint=models.UniqueConstraint(
+                fields=("multi_datastream", "rank"), name="sensors_mdp_rank"
+            ),
         ),
     ]

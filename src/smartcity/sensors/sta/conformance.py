@@ -28,7 +28,33 @@ CLASSES = (
         TESTS + "test_sta_read",
     ),
     ConformanceClass(
-        STA + "request-data", "smartcity.sensors.sta.serialize", TESTS + "test_sta_filter"
+        STA + "request-data", "smartcity.sensors.sta.filter", TESTS + "test_sta_filter"
+    ),
+    ConformanceClass(
+        STA + "create-update-delete", "smartcity.sensors.sta.writes", TESTS + "test_sta_write"
+    ),
+    ConformanceClass(
+        STA + "batch-request/batch-request",
+        "smartcity.sensors.sta.batch",
+        TESTS + "test_sta_extensions",
+    ),
+    ConformanceClass(
+        STA + "multi-datastream", "smartcity.sensors.models", TESTS + "test_sta_extensions"
+    ),
+    ConformanceClass(
+        STA + "data-array/data-array",
+        "smartcity.sensors.sta.formats",
+        TESTS + "test_sta_extensions",
+    ),
+    ConformanceClass(
+        "https://fraunhoferiosb.github.io/FROST-Server/extensions/GeoJSON-ResultFormat.html",
+        "smartcity.sensors.sta.formats",
+        TESTS + "test_sta_extensions",
+    ),
+    ConformanceClass(
+        "https://fraunhoferiosb.github.io/FROST-Server/extensions/CSV-ResultFormat.html",
+        "smartcity.sensors.sta.formats",
+        TESTS + "test_sta_extensions",
     ),
 )
 

@@ -119,6 +119,18 @@ def _fold(op, a, b):
     }[op]()
 
 
+class UnicodeLower(Lower):
+    """SQLite's lower() folds only ASCII; ``sta_lower`` (registered in apps.py) folds all."""
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="sta_lower", **extra)
+
+
+class UnicodeUpper(Upper):
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, function="sta_upper", **extra)
+
+
 class FractionalSeconds(Func):
     output_field = FloatField()
 
@@ -142,7 +154,12 @@ def call(compiler, name, args):
     """A value-returning function."""
     if name in ("length", "tolower", "toupper", "trim"):
         _arity(name, args, 1)
-        function = {"length": Length, "tolower": Lower, "toupper": Upper, "trim": Trim}[name]
+        function = {
+            "length": Length,
+            "tolower": UnicodeLower,
+            "toupper": UnicodeUpper,
+            "trim": Trim,
+        }[name]
         return _typed(function(as_text(args[0])), "number" if name == "length" else "string")
     if name == "concat":
         _arity(name, args, 2)
@@ -163,16 +180,16 @@ def call(compiler, name, args):
         return _typed(function(as_number(args[0])), "number")
     if name in ("year", "month", "day", "hour", "minute", "second"):
         _arity(name, args, 1)
-        return _typed(Extract(as_time(args[0]), name), "number")
+        return _typed(Extract(as_time(args[0]), name, tzinfo=UTC), "number")
     if name == "fractionalseconds":
         _arity(name, args, 1)
         return _typed(FractionalSeconds(as_time(args[0])), "number")
     if name == "date":
         _arity(name, args, 1)
-        return _typed(TruncDate(as_time(args[0])), "date")
+        return _typed(TruncDate(as_time(args[0]), tzinfo=UTC), "date")
     if name == "time":
         _arity(name, args, 1)
-        return _typed(TruncTime(as_time(args[0])), "timeofday")
+        return _typed(TruncTime(as_time(args[0]), tzinfo=UTC), "timeofday")
     if name == "totaloffsetminutes":
         _arity(name, args, 1)
         return _typed(Value(0), "number", 0)  # every time is stored and served in UTC

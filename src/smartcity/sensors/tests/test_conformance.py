@@ -1,0 +1,29 @@
+"""What the service root claims is backed by code and by tests."""
+
+import importlib
+
+from smartcity.sensors.sta import conformance
+
+
+def test_every_declared_class_has_its_implementation_and_test_module():
+    for item in conformance.CLASSES:
+        importlib.import_module(item.implemented_in)
+        tests = importlib.import_module(item.tested_in)
+        assert any(name.startswith("test_") for name in dir(tests)), item.uri
+
+
+def test_mqtt_classes_are_claimed_only_with_a_broker():
+    with_broker = set(conformance.uris(mqtt_configured=True))
+    without = set(conformance.uris(mqtt_configured=False))
+    mqtt_classes = {item.uri for item in conformance.CLASSES if item.needs_mqtt}
+    assert without == with_broker - mqtt_classes
+    assert not (without & mqtt_classes)
+
+
+def test_root_claims_exactly_the_declared_classes(client, settings):
+    settings.SMARTCITY_MQTT_URL = None
+    body = client.get("/sta/v1.1").json()
+    assert body["serverSettings"]["conformance"] == conformance.uris(mqtt_configured=False)
+    assert len(body["serverSettings"]["conformance"]) == len(
+        set(body["serverSettings"]["conformance"])
+    )
