@@ -1,0 +1,330 @@
+# ruff: noqa: S311, S603, S608 - seeded test data, our own server, placeholders built here
+"""Benchmark: Open311 ``requests.json`` (bbox + status + date window, page size 100) and the
+duplicate check at a point, over HTTP with concurrent clients, as a ratio to the same queries
+run directly in SQL (same indexes, same number of concurrent clients) in the same run.
+
+    .venv/bin/python bench/defects/open311_bench.py                 # 20,000 reports
+    .venv/bin/python bench/defects/open311_bench.py --full          # 200,000 reports
+    SMARTCITY_BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_defects \
+        .venv/bin/python bench/defects/open311_bench.py --full
+
+Without SMARTCITY_BENCH_DATABASE_URL a temporary SQLite file is used. The PostgreSQL
+database is created if missing and its defects tables are emptied first.
+"""
+
+import argparse
+import http.client
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[2]
+# Dortmund's rough extent; the points lie inside it.
+SOUTH, NORTH, WEST, EAST = 51.42, 51.60, 7.30, 7.65
+OPEN = ("received", "confirmed", "in_progress", "forwarded")
+ALL = (*OPEN, "resolved", "not_responsible", "duplicate", "rejected")
+
+
+def configure(database_url: str | None) -> str:
+    home = tempfile.mkdtemp(prefix="smartcity-bench-")
+    os.makedirs(f"{home}/static")  # WhiteNoise warns about a missing folder
+    url = database_url or f"sqlite:///{home}/bench.sqlite3"
+    os.environ.update(
+        SMARTCITY_HOME=home,
+        SMARTCITY_DATABASE_URL=url,
+        SMARTCITY_SECRET_KEY="bench-secret-key-" + "x" * 40,
+        SMARTCITY_DEBUG="false",
+        SMARTCITY_HTTPS="false",
+        DJANGO_SETTINGS_MODULE="smartcity.settings",
+    )
+    if url.startswith("postgres"):
+        create_postgres_database(url)
+    sys.path.insert(0, str(ROOT / "src"))
+    import django
+
+    django.setup()
+    return url
+
+
+def create_postgres_database(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def populate(count: int, seed: int = 7) -> dict:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from smartcity.core.demo import load_cities
+    from smartcity.core.models import City
+    from smartcity.defects import demo
+    from smartcity.defects.models import Category, Event, Photo, Report, Support
+
+    call_command("migrate", verbosity=0)
+    load_cities()
+    demo.load_categories()
+    Event.objects.all().delete()
+    Photo.objects.all().delete()
+    Support.objects.all().delete()
+    Report.objects.all().delete()
+    city = City.objects.get(slug="dortmund")
+    categories = list(Category.objects.filter(city=city))
+    rng = random.Random(seed)
+    now = datetime.now(UTC)
+    started = time.perf_counter()
+    batch = []
+    for number in range(count):
+        category = rng.choice(categories)
+        created = now - timedelta(seconds=rng.uniform(0, 365 * 86400))
+        batch.append(
+            Report(
+                city=city,
+                category=category,
+                department_id=category.department_id,
+                latitude=rng.uniform(SOUTH, NORTH),
+                longitude=rng.uniform(WEST, EAST),
+                description=f"Bench-Meldung {number}",
+                status=rng.choice(ALL),
+                source="web",
+                token=f"bench-{number}",
+                created_at=created,
+                updated_at=created + timedelta(hours=rng.uniform(0, 200)),
+            )
+        )
+        if len(batch) == 5000:
+            Report.objects.bulk_create(batch)
+            batch = []
+    Report.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE defects_report")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    print(f"{count} reports written in {time.perf_counter() - started:.1f} s ({connection.vendor})")
+    return {"city": city, "categories": categories}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(workers: int) -> tuple[subprocess.Popen, int]:
+    port = free_port()
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(Path(__file__).parent)]),
+        DJANGO_SETTINGS_MODULE="bench_settings",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "smartcity.asgi:application", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level",
+         "warning"],
+        env=env,
+    )  # fmt: skip
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process, port
+        except OSError:
+            time.sleep(0.3)
+    process.terminate()
+    raise SystemExit("the server did not start")
+
+
+def request_params(rng: random.Random) -> dict:
+    """bbox of about 1.4 km × 1.1 km, status open, a 30-day window in the last year."""
+    lat, lon = rng.uniform(SOUTH + 0.01, NORTH - 0.01), rng.uniform(WEST + 0.01, EAST - 0.01)
+    end = datetime.now(UTC) - timedelta(days=rng.uniform(0, 330))
+    return {
+        "bbox": (lon - 0.01, lat - 0.005, lon + 0.01, lat + 0.005),
+        "start": end - timedelta(days=30),
+        "end": end,
+    }
+
+
+def duplicate_params(rng: random.Random, categories) -> dict:
+    category = rng.choice(categories)
+    return {
+        "category": category,
+        "lat": rng.uniform(SOUTH + 0.01, NORTH - 0.01),
+        "lon": rng.uniform(WEST + 0.01, EAST - 0.01),
+    }
+
+
+def run_concurrently(clients: int, total: int, work) -> dict:
+    """``work(rng, state)`` does one request; returns latency figures and throughput."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    counter = iter(range(total))
+
+    def client(index):
+        rng = random.Random(1000 + index)
+        state = {}
+        mine = []
+        while True:
+            with lock:
+                if next(counter, None) is None:
+                    break
+            began = time.perf_counter()
+            work(rng, state)
+            mine.append(time.perf_counter() - began)
+        with lock:
+            latencies.extend(mine)
+        if "close" in state:
+            state["close"]()
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        "rps": len(latencies) / wall,
+    }
+
+
+def http_worker(port: int, path_for):
+    def work(rng, state):
+        if "connection" not in state:
+            state["connection"] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+            state["close"] = state["connection"].close
+        state["connection"].request("GET", path_for(rng))
+        response = state["connection"].getresponse()
+        body = response.read()
+        if response.status != 200:
+            raise SystemExit(f"HTTP {response.status}: {body[:300]!r}")
+
+    return work
+
+
+def sql_worker(sql: str, args_for):
+    from django.db import connection
+
+    def work(rng, state):
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args_for(rng))
+            cursor.fetchall()
+        state["close"] = connection.close
+
+    return work
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=20_000)
+    parser.add_argument("--full", action="store_true", help="200,000 reports")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--requests", type=int, default=800, help="per scenario")
+    parser.add_argument("--server-workers", type=int, default=2)
+    args = parser.parse_args()
+    count = 200_000 if args.full else args.reports
+    configure(os.environ.get("SMARTCITY_BENCH_DATABASE_URL"))
+    data = populate(count)
+    city, categories = data["city"], data["categories"]
+    placeholders = ", ".join(["%s"] * len(OPEN))
+
+    def open311_path(rng):
+        p = request_params(rng)
+        query = {
+            "jurisdiction_id": "dortmund",
+            "bbox": ",".join(f"{v:.5f}" for v in p["bbox"]),
+            "status": "open",
+            "start_date": p["start"].isoformat(),
+            "end_date": p["end"].isoformat(),
+            "page_size": 100,
+        }
+        return "/open311/v2/requests.json?" + urlencode(query)
+
+    requests_sql = (
+        "SELECT r.id, r.status, r.status_notes, r.description, r.created_at, r.updated_at, "
+        "r.expected_at, r.address, r.address_id, r.zipcode, r.latitude, r.longitude, "
+        "c.code, c.name, d.name FROM defects_report r "
+        "JOIN defects_category c ON c.id = r.category_id "
+        "JOIN defects_department d ON d.id = r.department_id "
+        f"WHERE r.city_id = %s AND r.status IN ({placeholders}) "
+        "AND r.created_at >= %s AND r.created_at <= %s "
+        "AND r.longitude >= %s AND r.longitude <= %s AND r.latitude >= %s AND r.latitude <= %s "
+        "ORDER BY r.created_at DESC, r.id DESC LIMIT 100"
+    )
+
+    def requests_args(rng):
+        p = request_params(rng)
+        west, south, east, north = p["bbox"]
+        return [city.pk, *OPEN, p["start"], p["end"], west, east, south, north]
+
+    def duplicate_path(rng):
+        p = duplicate_params(rng, categories)
+        query = {"category": p["category"].code, "lat": f"{p['lat']:.6f}", "lon": f"{p['lon']:.6f}"}
+        return "/api/v1/defects/dortmund/duplicates?" + urlencode(query)
+
+    duplicate_sql = (
+        "SELECT r.id, r.status, r.description, r.latitude, r.longitude, r.supporter_count, "
+        "r.created_at FROM defects_report r "
+        f"WHERE r.category_id = %s AND r.status IN ({placeholders}) AND r.created_at >= %s "
+        "AND r.latitude >= %s AND r.latitude <= %s AND r.longitude >= %s AND r.longitude <= %s"
+    )
+
+    def duplicate_args(rng):
+        p = duplicate_params(rng, categories)
+        dlat, dlon = 50 / 111_320, 50 / (111_320 * 0.62)
+        since = datetime.now(UTC) - timedelta(days=30)
+        lat, lon = p["lat"], p["lon"]
+        return [p["category"].pk, *OPEN, since, lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+
+    process, port = start_server(args.server_workers)
+    try:
+        scenarios = [
+            (
+                "requests.json bbox+status+dates, 100/page",
+                open311_path,
+                requests_sql,
+                requests_args,
+            ),
+            ("duplicate check at a point", duplicate_path, duplicate_sql, duplicate_args),
+        ]
+        print(f"{args.clients} concurrent clients, {args.requests} requests per measurement")
+        for name, path_for, sql, args_for in scenarios:
+            run_concurrently(args.clients, args.clients * 4, http_worker(port, path_for))  # warm-up
+            served = run_concurrently(args.clients, args.requests, http_worker(port, path_for))
+            direct = run_concurrently(args.clients, args.requests, sql_worker(sql, args_for))
+            print(f"\n{name}")
+            print(f"  HTTP  p50 {served['p50_ms']:7.2f} ms  p99 {served['p99_ms']:7.2f} ms  "
+                  f"{served['rps']:8.1f} req/s")  # fmt: skip
+            print(f"  SQL   p50 {direct['p50_ms']:7.2f} ms  p99 {direct['p99_ms']:7.2f} ms  "
+                  f"{direct['rps']:8.1f} req/s")  # fmt: skip
+            print(f"  ratio p50 {served['p50_ms'] / direct['p50_ms']:.2f}×  "
+                  f"p99 {served['p99_ms'] / direct['p99_ms']:.2f}×  "
+                  f"throughput {direct['rps'] / served['rps']:.2f}× (target < 3×)")  # fmt: skip
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
