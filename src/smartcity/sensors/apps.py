@@ -10,7 +10,11 @@ class SensorsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from smartcity.sensors import signals
+        from smartcity.sensors.sta.mqtt import notifier
+
         connection_created.connect(register_sqlite_functions)
+        signals.connect(notifier)  # publishes only when SMARTCITY_MQTT_URL is set
 
 
 def _fold(method):

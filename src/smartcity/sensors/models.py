@@ -245,3 +245,17 @@ class Observation(models.Model):
         if kind == ResultKind.BOOLEAN:
             return self.result_bool
         return self.result_json
+
+
+class SelectTopic(models.Model):
+    """An MQTT topic with ``$select`` a client announced (Mosquitto hides subscriptions)."""
+
+    topic = models.CharField(max_length=500, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("MQTT-Auswahlthema")
+        verbose_name_plural = _("MQTT-Auswahlthemen")
+
+    def __str__(self):
+        return self.topic

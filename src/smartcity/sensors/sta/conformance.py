@@ -56,6 +56,18 @@ CLASSES = (
         "smartcity.sensors.sta.formats",
         TESTS + "test_sta_extensions",
     ),
+    ConformanceClass(
+        STA + "create-observations-via-mqtt/observations-creation",
+        "smartcity.sensors.sta.mqtt",
+        TESTS + "test_sta_mqtt",
+        needs_mqtt=True,
+    ),
+    ConformanceClass(
+        STA + "receive-updates-via-mqtt/receive-updates",
+        "smartcity.sensors.sta.mqtt",
+        TESTS + "test_sta_mqtt",
+        needs_mqtt=True,
+    ),
 )
 
 

@@ -1,0 +1,140 @@
+"""MQTT: create by publishing, notifications on entity/collection/property/$select topics.
+
+Runs against the real broker when SMARTCITY_TEST_MQTT_URL is set (fails if it is unreachable).
+"""
+
+import os
+import queue
+import time
+import uuid
+
+import orjson
+import pytest
+
+from smartcity.core import mqtt
+from smartcity.sensors.models import Observation, SelectTopic
+from smartcity.sensors.sta import conformance
+from smartcity.sensors.sta.mqtt import CREATE_TOPIC, messages_for
+
+requires_mqtt = pytest.mark.skipif(
+    not os.environ.get("SMARTCITY_TEST_MQTT_URL"), reason="SMARTCITY_TEST_MQTT_URL not set"
+)
+
+
+def test_create_topics_are_recognised():
+    assert CREATE_TOPIC.match("v1.1/Datastreams(12)/Observations")["id"] == "12"
+    assert CREATE_TOPIC.match("v1.0/Observations")
+    assert CREATE_TOPIC.match("v1.1/FeaturesOfInterest(3)/Observations")["parent"]
+    assert CREATE_TOPIC.match("v1.1/Things(1)") is None
+
+
+def test_notification_topics_for_created_observation(network):
+    observation = Observation.objects.order_by("pk").first()
+    topics = [topic for topic, _ in messages_for("create", [observation], None)]
+    ds = observation.datastream_id
+    assert "v1.1/Observations" in topics
+    assert f"v1.1/Datastreams({ds})/Observations" in topics
+    assert f"v1.1/Observations({observation.pk})" in topics
+    selected = messages_for(
+        "create", [observation], None, [f"v1.1/Datastreams({ds})/Observations?$select=result"]
+    )
+    assert (
+        f"v1.1/Datastreams({ds})/Observations?$select=result",
+        orjson.dumps({"result": 12.5}),
+    ) in selected
+
+
+def test_property_topic_carries_only_the_property(network):
+    from smartcity.sensors.models import Thing
+
+    thing = Thing.objects.get(pk=network["thing"]["@iot.id"])
+    messages = dict(messages_for("update", [thing], {"properties"}))
+    assert orjson.loads(messages[f"v1.1/Things({thing.pk})/properties"]) == {
+        "properties": {"district": "Innenstadt", "floors": 3}
+    }
+    assert orjson.loads(messages[f"v1.1/Things({thing.pk})"])["name"] == "Brücke Nord"
+
+
+class Subscriber:
+    def __init__(self, topics):
+        self.messages = queue.Queue()
+        self.client = mqtt.client_from_url(client_id=f"test-sub-{uuid.uuid4().hex[:8]}")
+        subscribed = queue.Queue()
+        self.client.on_subscribe = lambda *args: subscribed.put(True)
+        self.client.on_message = lambda c, u, m: self.messages.put((m.topic, m.payload))
+        self.client.loop_start()
+        self.client.subscribe([(topic, 1) for topic in topics])
+        subscribed.get(timeout=10)
+
+    def wait_for(self, topic, accept=lambda body: True, timeout=10):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                got_topic, payload = self.messages.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if got_topic != topic:
+                continue
+            try:
+                body = orjson.loads(payload)
+            except orjson.JSONDecodeError:
+                continue  # e.g. the malformed publish of the test itself
+            if accept(body):
+                return body
+        raise AssertionError(f"no message on {topic}")
+
+    def close(self):
+        self.client.loop_stop()
+        self.client.disconnect()
+
+
+@requires_mqtt
+@pytest.mark.django_db(transaction=True)
+def test_publish_creates_observation_and_subscribers_are_notified(settings, sta, network):
+    from smartcity.sensors.management.commands.mqtt import start_bridge
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}/"
+    settings.SENSORS_MQTT_TOPIC_PREFIX = prefix
+    settings.SMARTCITY_MQTT_URL = os.environ["SMARTCITY_TEST_MQTT_URL"]
+    assert set(conformance.uris()) >= {
+        conformance.STA + "create-observations-via-mqtt/observations-creation",
+        conformance.STA + "receive-updates-via-mqtt/receive-updates",
+    }
+    ds = network["datastream"]["@iot.id"]
+    thing = network["thing"]["@iot.id"]
+    bridge = start_bridge(client_id=f"test-bridge-{uuid.uuid4().hex[:8]}")
+    collection = f"{prefix}v1.1/Datastreams({ds})/Observations"
+    selected = f"{collection}?$select=result"
+    properties = f"{prefix}v1.1/Things({thing})/properties"
+    subscriber = Subscriber([collection, selected, properties])
+    try:
+        announcer = mqtt.client_from_url(client_id=f"test-pub-{uuid.uuid4().hex[:8]}")
+        announcer.loop_start()
+        announcer.publish(selected, b"", qos=1).wait_for_publish(10)
+        deadline = time.monotonic() + 10
+        while not SelectTopic.objects.filter(topic=selected[len(prefix) :]).exists():
+            assert time.monotonic() < deadline, "the $select topic was not registered"
+            time.sleep(0.1)
+        body = {"phenomenonTime": "2026-04-01T00:00:00Z", "result": 42}
+        announcer.publish(collection, orjson.dumps(body), qos=1).wait_for_publish(10)
+
+        # The subscriber also sees the create itself; the notification has an @iot.id.
+        def is_notification(body):
+            return "@iot.id" in body
+
+        notified = subscriber.wait_for(collection, is_notification)
+        assert notified["result"] == 42 and notified["@iot.id"]
+        assert Observation.objects.filter(pk=notified["@iot.id"], result_number=42).exists()
+        assert subscriber.wait_for(selected) == {"result": 42}
+        sta.send("PATCH", f"Things({thing})", {"properties": {"district": "Hörde"}})
+        assert subscriber.wait_for(properties) == {"properties": {"district": "Hörde"}}
+        # A bad publish is rejected without stopping the bridge.
+        announcer.publish(collection, b"[not json", qos=1).wait_for_publish(10)
+        announcer.publish(collection, orjson.dumps({"result": 43}), qos=1).wait_for_publish(10)
+        assert subscriber.wait_for(collection, is_notification)["result"] == 43
+        announcer.loop_stop()
+        announcer.disconnect()
+    finally:
+        subscriber.close()
+        bridge.loop_stop()
+        bridge.disconnect()
