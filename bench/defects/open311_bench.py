@@ -309,6 +309,13 @@ def main() -> None:
             ("duplicate check at a point", duplicate_path, duplicate_sql, duplicate_args),
         ]
         print(f"{args.clients} concurrent clients, {args.requests} requests per measurement")
+        # The framework's floor on this machine: the cheapest request the server answers.
+        floor = run_concurrently(
+            args.clients, args.requests, http_worker(port, lambda r: "/healthz")
+        )
+        print("\nserver floor (GET /healthz, one SELECT 1)")
+        print(f"  HTTP  p50 {floor['p50_ms']:7.2f} ms  "
+              f"p99 {floor['p99_ms']:7.2f} ms  {floor['rps']:8.1f} req/s")  # fmt: skip
         for name, path_for, sql, args_for in scenarios:
             run_concurrently(args.clients, args.clients * 4, http_worker(port, path_for))  # warm-up
             served = run_concurrently(args.clients, args.requests, http_worker(port, path_for))

@@ -6,6 +6,7 @@ from ninja.errors import HttpError
 
 from smartcity.core.models import City
 from smartcity.defects import addresses, services
+from smartcity.defects.models import Category
 
 router = Router(tags=["defects"])
 
@@ -41,8 +42,12 @@ class AddressOut(Schema):
     summary="Offene Meldungen derselben Kategorie in 50 m Umkreis (letzte 30 Tage)",
 )
 def duplicates(request, city: str, query: Query[DuplicateQuery]):
-    city_obj = get_object_or_404(City, slug=city)
-    category = services.find_category(city_obj, query.category)
+    # One query for city and category: this runs on every tap in the report form.
+    category = (
+        Category.objects.filter(city__slug=city, code=query.category, active=True)
+        .select_related("city")
+        .first()
+    )
     if category is None:
         raise HttpError(404, "Diese Kategorie gibt es hier nicht.")
     return [

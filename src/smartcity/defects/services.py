@@ -297,7 +297,7 @@ def within_radius(queryset, latitude: float, longitude: float, radius_m: float):
 def duplicate_candidates(category: Category, latitude: float, longitude: float, now=None):
     """Open reports of the same category within 50 m from the last 30 days, nearest first."""
     now = now or timezone.now()
-    queryset = Report.objects.public().filter(
+    queryset = Report.objects.select_related("category", "city").filter(
         category=category,
         status__in=OPEN_STATUSES,
         created_at__gte=now - timedelta(days=DUPLICATE_DAYS),
