@@ -67,42 +67,57 @@ def prepare(city, slots: int, counters: int = 1):
     return office, service, day
 
 
-def race(office, service, day, clients: int, seed: int = 1) -> RaceResult:
-    """Start ``clients`` threads together; each books one free slot or gives up when none is."""
+def race(office, service, day, clients: int, seed: int = 1, workers: int = 0) -> RaceResult:
+    """Start ``clients`` threads together; each books one free slot or gives up when none is.
+
+    ``workers`` > 0 lets only that many clients use the database at once (like a server's
+    worker pool; PostgreSQL allows only so many connections); 0 means no limit.
+    """
     from django.db import connection
 
     from smartcity.appointments import calendar, services
     from smartcity.appointments.models import Booking
 
     barrier = threading.Barrier(clients)
+    pool = threading.BoundedSemaphore(workers) if workers else None
     lock = threading.Lock()
     totals = {"confirmed": 0, "attempts": 0, "refused": 0}
     errors: list[str] = []
+
+    def attempt(number: int, chooser) -> str:
+        free = calendar.available_starts(office, service, day)
+        if not free:
+            return "full"
+        start, _count = chooser.choice(free)
+        with lock:
+            totals["attempts"] += 1
+        try:
+            services.book(service, office, start, f"Person {number}", f"p{number}@example.org")
+        except services.BookingError as error:
+            if error.code != "slot_taken":
+                raise
+            with lock:
+                totals["refused"] += 1
+            return "refused"
+        with lock:
+            totals["confirmed"] += 1
+        return "booked"
 
     def client(number: int) -> None:
         chooser = random.Random(seed * 100_003 + number)  # noqa: S311 - reproducible, not secret
         try:
             barrier.wait()
             while True:
-                free = calendar.available_starts(office, service, day)
-                if not free:
-                    return
-                start, _count = chooser.choice(free)
-                with lock:
-                    totals["attempts"] += 1
+                if pool:
+                    pool.acquire()
                 try:
-                    services.book(
-                        service, office, start, f"Person {number}", f"p{number}@example.org"
-                    )
-                except services.BookingError as error:
-                    if error.code != "slot_taken":
-                        raise
-                    with lock:
-                        totals["refused"] += 1
-                    continue
-                with lock:
-                    totals["confirmed"] += 1
-                return
+                    outcome = attempt(number, chooser)
+                finally:
+                    if pool:
+                        connection.close()  # hand the connection back, as a worker would
+                        pool.release()
+                if outcome != "refused":
+                    return
         except Exception as error:  # reported, and the caller's assertion fails
             with lock:
                 errors.append(f"client {number}: {error!r}")
@@ -142,6 +157,7 @@ def main(argv=None) -> int:
     parser.add_argument("--clients", type=int, default=40)
     parser.add_argument("--slots", type=int, default=10)
     parser.add_argument("--counters", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0, help="database worker pool size")
     parser.add_argument("--baseline", action="store_true", help="also time one sequential client")
     args = parser.parse_args(argv)
 
@@ -162,7 +178,7 @@ def main(argv=None) -> int:
     load_cities()
     city = City.objects.get(slug="dortmund")
     office, service, day = prepare(city, args.slots, args.counters)
-    result = race(office, service, day, args.clients)
+    result = race(office, service, day, args.clients, workers=args.workers)
     report = asdict(result) | {"bookings_per_second": result.bookings_per_second}
     if args.baseline:
         office, service, day = prepare(city, args.slots, args.counters)

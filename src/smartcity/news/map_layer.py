@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,10 +14,8 @@ LAYER_NAME = "events"
 
 
 def event_features(city, filters: MapFilters):
-    events = (
-        Event.objects.published()
-        .filter(end__gte=timezone.now(), latitude__isnull=False, longitude__isnull=False)
-        .select_related("city")
+    events = Event.objects.published().filter(
+        end__gte=timezone.now(), latitude__isnull=False, longitude__isnull=False
     )
     if city is not None:
         events = events.filter(city=city)
@@ -30,18 +29,22 @@ def event_features(city, filters: MapFilters):
         )
     if filters.q:
         events = events.filter(Q(title__icontains=filters.q) | Q(place__icontains=filters.q))
-    for event in events:
+    # Plain rows, no ordering: the map and ``nearby`` sort for themselves.
+    rows = events.order_by().values_list(
+        "pk", "title", "slug", "city__slug", "start", "place", "category", "latitude", "longitude"
+    )
+    for pk, title, slug, city_slug, start, place, category, latitude, longitude in rows:
         yield {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [event.longitude, event.latitude]},
+            "geometry": {"type": "Point", "coordinates": [longitude, latitude]},
             "properties": {
-                "id": event.pk,
+                "id": pk,
                 "layer": LAYER_NAME,
-                "title": event.title,
-                "url": event.get_absolute_url(),
-                "start": timezone.localtime(event.start).isoformat(),
-                "place": event.place,
-                "category": event.category,
+                "title": title,
+                "url": reverse("news:event", kwargs={"city": city_slug, "slug": slug}),
+                "start": timezone.localtime(start).isoformat(),
+                "place": place,
+                "category": category,
             },
         }
 

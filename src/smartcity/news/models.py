@@ -135,6 +135,8 @@ class Event(Publishable):
         verbose_name = _("Veranstaltung")
         verbose_name_plural = _("Veranstaltungen")
         ordering = ["start", "pk"]
+        # Bounding-box queries of the map and of ``nearby``.
+        indexes = [models.Index(fields=["latitude", "longitude"], name="news_event_position")]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="news_event_slug"),
             models.CheckConstraint(
