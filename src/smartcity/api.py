@@ -1,6 +1,6 @@
 """The platform's JSON API at /api/v1/: one NinjaAPI, each capability adds its router."""
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from smartcity.appointments.api import router as appointments_router
 from smartcity.core import api_errors
@@ -20,6 +20,8 @@ api = NinjaAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
+    # No validator badge: it would be fetched from a third-party host.
+    docs=Swagger(settings={"validatorUrl": None}),
     openapi_url="/openapi.json",
 )
 api_errors.install(api)
