@@ -1,0 +1,57 @@
+"""German-aware search text: lower case, accents folded, words stemmed by Snowball (German).
+
+Stored text and queries go through the same functions, so "Bäume" finds "Baum" and
+"Brücken" finds "Brücke" or "Bruecke", on SQLite and PostgreSQL alike. A capability keeps a
+search column filled with :func:`normalise` and matches each of :func:`query_terms` in it.
+"""
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Words that match nearly everything and mean nothing on their own.
+STOPWORDS = frozenset(
+    "der die das den dem des ein eine einer eines einem einen und oder in im am an auf aus "
+    "bei mit nach von vom zu zum zur für fur über uber unter als auch ist sind the of and for to"
+    "".split()
+)
+MAX_QUERY_TERMS = 10
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("german")
+
+
+_GERMAN_LETTERS = set("äöüß")
+
+
+def _fold_accents(word: str) -> str:
+    # The German stemmer handles umlauts and ß itself; other accents (é, ç) are dropped.
+    if word.isascii():
+        return word
+    return "".join(
+        char if char in _GERMAN_LETTERS else unicodedata.normalize("NFKD", char)[0] for char in word
+    )
+
+
+def words(text: str) -> list[str]:
+    """The stems of the meaningful words of ``text``."""
+    raw = [_fold_accents(word) for word in _WORD.findall((text or "").lower())]
+    return _stemmer().stemWords([word for word in raw if word not in STOPWORDS])
+
+
+def normalise(*texts: str) -> str:
+    """A search column's content: stems separated and framed by spaces (for ``contains``)."""
+    found = []
+    for text in texts:
+        found.extend(words(text))
+    return " " + " ".join(found) + " "
+
+
+def query_terms(query: str) -> list[str]:
+    """The stems to look for; a query of only stop words gives none."""
+    return words(query)[:MAX_QUERY_TERMS]
