@@ -10,10 +10,11 @@ class OpendataConfig(AppConfig):
     def ready(self):
         from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.core.tasks import periodic
-        from smartcity.opendata import demo, feeds
+        from smartcity.opendata import demo, feeds, platform_feeds
 
         demo_loaders.register("opendata", DemoLoader("opendata", demo.load, order=200))
         feeds.register_all()
+        platform_feeds.register_all()
         periodic(
             "opendata-refresh-publications",
             "smartcity.opendata.publishing.refresh_all",
