@@ -1,5 +1,6 @@
 """The sensor hub's logic, used by the SensorThings adapter (HTTP and MQTT), admin and jobs."""
 
+from smartcity.sensors.services.aggregates import aggregate
 from smartcity.sensors.services.entities import (
     delete_entity,
     link_locations,
@@ -15,6 +16,7 @@ from smartcity.sensors.services.observations import (
 
 __all__ = [
     "NewObservation",
+    "aggregate",
     "delete_entity",
     "feature_from_thing",
     "link_locations",

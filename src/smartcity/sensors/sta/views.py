@@ -1,5 +1,8 @@
 """The HTTP side of the SensorThings adapter: plain Django views answering JSON."""
 
+import base64
+import binascii
+
 import orjson
 from django.http import HttpResponse
 from django.views.decorators.csrf import csrf_exempt
@@ -28,9 +31,19 @@ def error_response(error: StaError) -> HttpResponse:
 
 
 def bearer(request) -> str | None:
+    """The token: ``Bearer <token>``, or HTTP Basic with the token as password (any user name),
+    which is what most SensorThings clients (and MQTT brokers) can send."""
     header = request.headers.get("Authorization", "")
     scheme, _, secret = header.partition(" ")
-    return secret.strip() if scheme.lower() == "bearer" else None
+    if scheme.lower() == "bearer":
+        return secret.strip()
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(secret.strip(), validate=True).decode()
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        return decoded.partition(":")[2] or None
+    return None
 
 
 def writer_token(request):
@@ -90,6 +103,13 @@ def read(request, version: str, path: str) -> HttpResponse:
         return json_response(aggregate.answer(request, path, ctx))
     params = query_pairs(request)
     options = parse_options(params)
+    if path.rstrip("/").endswith("/$latest") or path.rstrip("/") == "Datastreams/$latest":
+        from smartcity.sensors.sta.aggregate import latest_options
+
+        path = path.rstrip("/")[: -len("/$latest")]
+        options = latest_options(request)
+        if not path.endswith("Datastreams"):
+            raise bad_request("$latest follows a Datastreams collection", "$latest")
     resource = resolve(path, ctx.visibility)
     entity = resource.entity
     if resource.prop is not None:

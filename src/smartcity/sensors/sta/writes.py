@@ -235,6 +235,7 @@ def _update(entity, instance, data, partial, ctx):
         raise bad_request(f"the {entity.name} update must be a JSON object")
     if "@iot.id" in data and data["@iot.id"] != instance.pk:
         raise bad_request("@iot.id cannot be changed", "@iot.id")
+    data = _drop_unchanged_read_only(entity, instance, data)
     values = column_values(entity, data, partial=partial)
     changed = {prop.name for prop in entity.props if prop.name in data}
     if entity.name == "Observation" and "result" in values:
@@ -279,3 +280,24 @@ def _update(entity, instance, data, partial, ctx):
         services.recompute_ranges(instance.datastream or instance.multi_datastream)
     after_commit_updated(instance, changed)
     del ctx
+
+
+def _drop_unchanged_read_only(entity, instance, data):
+    """Clients (e.g. frost_sta_client) send back server-computed values unchanged: allow that."""
+    from smartcity.sensors.sta.serialize import property_value
+    from smartcity.sensors.times import parse_interval
+
+    kept = dict(data)
+    for prop in entity.props:
+        if not (prop.read_only and prop.name in kept):
+            continue
+        sent, current = kept[prop.name], property_value(entity, prop, instance)
+        if prop.kind == "interval" and isinstance(sent, str) and isinstance(current, str):
+            start, end = parse_interval(sent, prop.name)
+            stored_start, stored_end = parse_interval(current, prop.name)
+            same = (start, end or start) == (stored_start, stored_end or stored_start)
+        else:
+            same = sent == current
+        if same:
+            del kept[prop.name]
+    return kept

@@ -1,0 +1,68 @@
+"""Aggregates of a stream's numeric results per time bucket, computed by the database."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.db import connection
+
+from smartcity.sensors.errors import bad_request
+from smartcity.sensors.models import MultiDatastream, Observation
+
+STATS = {
+    "mean": "AVG(result_number)",
+    "min": "MIN(result_number)",
+    "max": "MAX(result_number)",
+    "sum": "SUM(result_number)",
+    "count": "COUNT(*)",
+}
+MAX_BUCKETS = 100_000
+
+
+def _bucket_sql(seconds: int) -> str:
+    if connection.vendor == "postgresql":
+        return f"FLOOR(EXTRACT(EPOCH FROM phenomenon_time_start) / {seconds}) * {seconds}"
+    return f"(CAST(strftime('%%s', phenomenon_time_start) AS INTEGER) / {seconds}) * {seconds}"
+
+
+def aggregate(stream, interval: timedelta, stats: list[str], start=None, end=None) -> list[dict]:
+    """One row per non-empty bucket: {"start": datetime, "end": datetime, <stat>: value}.
+
+    Buckets are aligned to the Unix epoch (so PT1H buckets start on full hours, UTC).
+    """
+    seconds = int(interval.total_seconds())
+    if seconds < 1 or interval.total_seconds() != seconds:
+        raise bad_request("interval must be a whole number of seconds, at least PT1S", "interval")
+    unknown = [name for name in stats if name not in STATS]
+    if unknown or not stats:
+        raise bad_request(
+            f"stats must be a list of {', '.join(STATS)}; unknown: {', '.join(unknown)}", "stats"
+        )
+    if start and end and (end - start) / interval > MAX_BUCKETS:
+        raise bad_request(f"at most {MAX_BUCKETS} intervals per request", "interval")
+    column = "multi_datastream_id" if isinstance(stream, MultiDatastream) else "datastream_id"
+    table = Observation._meta.db_table
+    where = [f"{column} = %s"]
+    params = [stream.pk]
+    if start:
+        where.append("phenomenon_time_start >= %s")
+        params.append(connection.ops.adapt_datetimefield_value(start))
+    if end:
+        where.append("phenomenon_time_start < %s")
+        params.append(connection.ops.adapt_datetimefield_value(end))
+    selected = ", ".join(STATS[name] for name in stats)
+    bucket = _bucket_sql(seconds)
+    # Only our own column names and numbers are interpolated; values go in as parameters.
+    conditions = " AND ".join(where)
+    sql = f"SELECT {bucket} AS bucket, {selected} FROM {table} WHERE {conditions} GROUP BY 1 ORDER BY 1"  # noqa: E501, S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    answer = []
+    for row in rows:
+        bucket_start = datetime.fromtimestamp(float(row[0]), tz=UTC)
+        item = {"start": bucket_start, "end": bucket_start + interval}
+        for name, value in zip(stats, row[1:], strict=True):
+            item[name] = (
+                int(value) if name == "count" else (None if value is None else float(value))
+            )
+        answer.append(item)
+    return answer

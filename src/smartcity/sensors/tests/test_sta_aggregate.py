@@ -1,0 +1,99 @@
+"""Beyond the standard: $aggregate, the latest-observation shortcut, $count estimates."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from smartcity.sensors import services
+from smartcity.sensors.models import Datastream
+from smartcity.sensors.services import NewObservation
+from smartcity.sensors.sta import counting
+
+
+@pytest.fixture
+def minutes(network):
+    """Three hours of one-minute data on the network's Datastream (value = minute of day)."""
+    stream = Datastream.objects.get(pk=network["datastream"]["@iot.id"])
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    services.store_observations(
+        stream,
+        [
+            NewObservation(phenomenon_time_start=start + timedelta(minutes=i), result=float(i))
+            for i in range(180)
+        ],
+    )
+    return stream
+
+
+def test_aggregate_per_hour_in_the_database(anonymous, minutes):
+    response = anonymous.get(
+        f"Datastreams({minutes.pk})/Observations/$aggregate",
+        interval="PT1H",
+        stats="mean,min,max,count,sum",
+        **{"from": "2026-05-01T00:00:00Z", "to": "2026-05-01T03:00:00Z"},
+    )
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["Datastream@iot.navigationLink"].endswith(f"Datastreams({minutes.pk})")
+    assert body["unitOfMeasurement"]["symbol"] == "°C"
+    assert body["value"][0] == {
+        "phenomenonTime": "2026-05-01T00:00:00Z/2026-05-01T01:00:00Z",
+        "mean": 29.5,
+        "min": 0.0,
+        "max": 59.0,
+        "count": 60,
+        "sum": 1770.0,
+    }
+    assert [row["max"] for row in body["value"]] == [59.0, 119.0, 179.0]
+
+
+def test_aggregate_bucket_alignment_and_range(anonymous, minutes):
+    body = anonymous.get(
+        f"Datastreams({minutes.pk})/Observations/$aggregate",
+        interval="PT90M",
+        stats="count",
+        **{"from": "2026-05-01T00:30:00Z"},
+    ).json()
+    assert [row["count"] for row in body["value"]] == [60, 90]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({}, "interval"),
+        ({"interval": "P1M"}, "interval"),
+        ({"interval": "PT1H", "stats": "median"}, "stats"),
+        ({"interval": "PT1H", "from": "morgen"}, "from"),
+        (
+            {"interval": "PT1S", "from": "2000-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"},
+            "interval",
+        ),
+    ],
+)
+def test_aggregate_rejects_bad_parameters(anonymous, minutes, params, field):
+    response = anonymous.get(f"Datastreams({minutes.pk})/Observations/$aggregate", **params)
+    assert response.status_code == 400
+    assert response.json()["field"] == field
+
+
+def test_latest_observation_of_every_datastream_of_a_thing(anonymous, network, minutes):
+    thing = network["thing"]["@iot.id"]
+    body = anonymous.get(f"Things({thing})/Datastreams/$latest").json()
+    latest = body["value"][0]["Observations"]
+    assert len(latest) == 1 and latest[0]["result"] == 179
+    expanded = anonymous.get(
+        f"Things({thing})/Datastreams",
+        **{"$expand": "Observations($top=1;$orderby=phenomenonTime desc)"},
+    ).json()
+    assert expanded["value"][0]["Observations"] == latest
+
+
+def test_count_is_exact_below_the_limit_and_estimated_above(settings, anonymous, minutes):
+    exact = anonymous.get("Observations", **{"$count": "true", "$top": "1"}).json()
+    assert exact["@iot.count"] == 185 and "@iot.countEstimated" not in exact
+    settings.SENSORS_COUNT_MODE = "estimate"
+    estimated = counting.count(minutes.observations.all())
+    if counting.planner_estimate(minutes.observations.all()) is None:  # SQLite: always exact
+        assert estimated == {"@iot.count": 185}
+    else:
+        assert estimated["@iot.countEstimated"] is True and estimated["@iot.count"] > 0
