@@ -319,3 +319,12 @@ class Distribution(models.Model):
     def clean(self):
         if not self.url and not self.file:
             raise ValidationError({"url": _("Bitte eine Datei hochladen oder einen Link angeben.")})
+
+
+def related(instance, name: str):
+    """The prefetched rows of a relation without building a manager and queryset per call
+    (which costs more than the rows themselves on a page of 1,000 datasets)."""
+    cache = getattr(instance, "_prefetched_objects_cache", {})
+    if name in cache:
+        return list(cache[name])
+    return list(getattr(instance, name).all())

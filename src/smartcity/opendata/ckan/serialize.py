@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC
 
 from smartcity.opendata import vocab
-from smartcity.opendata.models import Dataset, Distribution, Group, Organization
+from smartcity.opendata.models import Dataset, Distribution, Group, Organization, related
 
 
 def ckan_time(moment) -> str | None:
@@ -136,10 +136,10 @@ def _extras(dataset: Dataset) -> list[dict]:
 def package_dict(dataset: Dataset, request=None) -> dict:
     """The dataset as CKAN's ``package_show`` returns it (uses prefetched relations)."""
     licence = vocab.LICENCES.get(dataset.license_id)
-    tags = sorted(dataset.tags.all(), key=lambda tag: tag.name)
-    groups = sorted(dataset.groups.all(), key=lambda group: group.name)
+    tags = sorted(related(dataset, "tags"), key=lambda tag: tag.name)
+    groups = sorted(related(dataset, "groups"), key=lambda group: group.name)
     distributions = sorted(
-        dataset.distributions.all(), key=lambda item: (item.position, item.created)
+        related(dataset, "distributions"), key=lambda item: (item.position, item.created)
     )
     return {
         "id": str(dataset.id),

@@ -7,6 +7,7 @@ from the dcat-ap.de licence list, formats from the EU file-type table, the publi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from math import ceil
@@ -16,7 +17,7 @@ from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, XSD
 
 from smartcity.opendata import vocab
-from smartcity.opendata.models import Dataset
+from smartcity.opendata.models import Dataset, related
 
 DCATDE = Namespace("http://dcat-ap.de/def/dcatde/")
 VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
@@ -89,9 +90,9 @@ def add_dataset(graph: Graph, base: str, dataset: Dataset) -> URIRef:
     graph.add((node, DCTERMS.identifier, Literal(str(node))))
     graph.add((node, DCTERMS.title, Literal(dataset.title, lang="de")))
     graph.add((node, DCTERMS.description, Literal(dataset.notes, lang="de")))
-    for tag in dataset.tags.all():
+    for tag in related(dataset, "tags"):
         graph.add((node, DCAT.keyword, Literal(tag.name, lang="de")))
-    for group in dataset.groups.all():
+    for group in related(dataset, "groups"):
         graph.add((node, DCAT.theme, URIRef(group.theme_uri)))
     graph.add((node, DCTERMS.publisher, _agent(graph, base, dataset.organization)))
     contact = URIRef(f"{node}#contact")
@@ -138,7 +139,7 @@ def add_dataset(graph: Graph, base: str, dataset: Dataset) -> URIRef:
         graph.add((URIRef(dataset.documentation), RDF.type, FOAF.Document))
     if dataset.version:
         graph.add((node, DCAT_VERSION, Literal(dataset.version)))
-    for distribution in dataset.distributions.all():
+    for distribution in related(dataset, "distributions"):
         graph.add((node, DCAT.distribution, add_distribution(graph, base, dataset, distribution)))
     return node
 
@@ -257,8 +258,37 @@ def dataset_graph(base: str, dataset: Dataset) -> Graph:
     return graph
 
 
+LOCAL_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
+
+
+def turtle(graph: Graph) -> bytes:
+    """Turtle, written directly: rdflib's serializer spends most of a catalogue page's time
+    looking up prefixes. Our graphs have no blank nodes, so subjects group simply."""
+    prefixes = sorted(((prefix, str(namespace)) for prefix, namespace in graph.namespaces()),
+                      key=lambda item: -len(item[1]))  # fmt: skip
+
+    def term(node) -> str:
+        if isinstance(node, URIRef):
+            text = str(node)
+            for prefix, namespace in prefixes:
+                if text.startswith(namespace) and LOCAL_NAME.fullmatch(text[len(namespace) :]):
+                    return f"{prefix}:{text[len(namespace) :]}"
+        return node.n3()
+
+    lines = [f"@prefix {prefix}: <{namespace}> ." for prefix, namespace in sorted(prefixes)]
+    for subject in sorted(set(graph.subjects()), key=str):
+        statements = []
+        for predicate, value in sorted(graph.predicate_objects(subject)):
+            verb = "a" if predicate == RDF.type else term(predicate)
+            statements.append(f"    {verb} {term(value)}")
+        lines.append(f"\n{term(subject)}\n" + " ;\n".join(statements) + " .")
+    return ("\n".join(lines) + "\n").encode()
+
+
 def serialize(graph: Graph, fmt: str) -> bytes:
     rdflib_format, _ = FORMATS[fmt]
+    if rdflib_format == "turtle":
+        return turtle(graph)
     if rdflib_format == "json-ld":
         context = {
             "dcat": str(DCAT),
