@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -144,7 +145,8 @@ def create_hold(request, payload: HoldIn):
 @router.post(
     "/appointments/bookings", response={201: BookingCreated, **ERRORS}, summary="Termin buchen"
 )
-def create_booking(request, payload: BookingIn):
+def create_booking(request, response: HttpResponse, payload: BookingIn):
+    response["Cache-Control"] = "no-store"  # personal data and the secret key
     try:
         if payload.hold:
             booking, key = services.confirm_hold(payload.hold, payload.name, payload.email)
@@ -170,7 +172,13 @@ def create_booking(request, payload: BookingIn):
 @router.get(
     "/appointments/bookings/{code}", response={200: BookingOut, 404: dict}, summary="Buchung"
 )
-def get_booking(request, code: str, x_booking_key: str = Header("", alias="X-Booking-Key")):
+def get_booking(
+    request,
+    response: HttpResponse,
+    code: str,
+    x_booking_key: str = Header("", alias="X-Booking-Key"),
+):
+    response["Cache-Control"] = "no-store"
     try:
         return services.find_booking(code, x_booking_key)
     except services.BookingError as error:
@@ -180,7 +188,8 @@ def get_booking(request, code: str, x_booking_key: str = Header("", alias="X-Boo
 @router.post(
     "/appointments/bookings/{code}/cancel", response={200: BookingOut, **ERRORS}, summary="Absagen"
 )
-def cancel_booking(request, code: str, payload: KeyIn):
+def cancel_booking(request, response: HttpResponse, code: str, payload: KeyIn):
+    response["Cache-Control"] = "no-store"
     try:
         booking = services.cancel(code, payload.key)
     except services.BookingError as error:
@@ -195,7 +204,8 @@ def cancel_booking(request, code: str, payload: KeyIn):
     summary="Verschieben",
     description="Der alte Termin wird erst frei, wenn der neue sicher ist; neuer Schlüssel.",
 )
-def move_booking(request, code: str, payload: MoveIn):
+def move_booking(request, response: HttpResponse, code: str, payload: MoveIn):
+    response["Cache-Control"] = "no-store"
     office = get_object_or_404(Office, pk=payload.office)
     try:
         booking, key = services.move(code, payload.key, office, payload.start)

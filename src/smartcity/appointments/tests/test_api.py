@@ -79,6 +79,7 @@ def test_slots_hold_book_show_cancel(client, office, service):
 
     shown = client.get(f"{API}/bookings/{booking['code']}", HTTP_X_BOOKING_KEY=booking["key"])
     assert shown.status_code == 200 and "key" not in shown.json()
+    assert shown["Cache-Control"] == "no-store"
     wrong = client.get(f"{API}/bookings/{booking['code']}", HTTP_X_BOOKING_KEY="falsch")
     assert wrong.status_code == 404 and wrong.json()["error"]["fields"]["key"]
 
