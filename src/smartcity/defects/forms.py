@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.defects import photos as photo_intake
-from smartcity.defects.models import MAX_DESCRIPTION, Report, Status
+from smartcity.defects.models import MAX_DESCRIPTION, Department, Report, Status
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -112,6 +112,11 @@ class StatusForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+    department = forms.ModelChoiceField(
+        label=_("Zuständiger Fachbereich"),
+        queryset=None,
+        help_text=_("Zum Weiterleiten an einen anderen Fachbereich oder eine externe Stelle."),
+    )
     assignee = forms.ModelChoiceField(label=_("Bearbeitet von"), queryset=None, required=False)
     duplicate_of = forms.IntegerField(
         label=_("Duplikat von Meldung Nr."),
@@ -124,6 +129,7 @@ class StatusForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.city = city
         self.fields["assignee"].queryset = staff
+        self.fields["department"].queryset = Department.objects.filter(city=city)
 
     def clean_duplicate_of(self):
         number = self.cleaned_data.get("duplicate_of")
@@ -151,3 +157,24 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("alle"))] + [
             (category.code, category.name) for category in categories
         ]
+
+
+class BlackOutForm(forms.Form):
+    """One rectangle to black out, in percent of the photo's width and height."""
+
+    x = forms.FloatField(label=_("Links (%)"), min_value=0, max_value=100)
+    y = forms.FloatField(label=_("Oben (%)"), min_value=0, max_value=100)
+    width = forms.FloatField(label=_("Breite (%)"), min_value=1, max_value=100)
+    height = forms.FloatField(label=_("Höhe (%)"), min_value=1, max_value=100)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if data["x"] + data["width"] > 100 or data["y"] + data["height"] > 100:
+            raise forms.ValidationError(_("Der Bereich muss innerhalb des Fotos liegen."))
+        return data
+
+    def box(self) -> tuple[float, float, float, float]:
+        data = self.cleaned_data
+        return (data["x"] / 100, data["y"] / 100, data["width"] / 100, data["height"] / 100)

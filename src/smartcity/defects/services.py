@@ -347,9 +347,11 @@ def change_status(
     expected_at: datetime | None | object = UNSET,
     assignee=UNSET,
     duplicate_of: Report | None = None,
+    department=None,
     base_url: str = "",
 ) -> Report:
-    """A step in the back office: status, notes, expected date, assignee; with history and mail."""
+    """A step in the back office: status, notes, expected date, assignee, responsible
+    department; with history and mail."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     now = timezone.now()
     old_status = report.status
@@ -383,6 +385,16 @@ def change_status(
     if assignee is not UNSET and assignee != report.assignee:
         report.assignee = assignee
         events.append(Event(kind=Event.Kind.ASSIGNED))
+    if department is not None and department.pk != report.department_id:
+        if department.city_id != report.city_id:
+            raise _error("department", _("Dieser Fachbereich gehört zu einer anderen Stadt."))
+        report.department = department
+        events.append(
+            Event(
+                kind=Event.Kind.ASSIGNED,
+                internal_note=_("Zuständig jetzt: %s") % department.name,
+            )
+        )
     if (status != old_status or public_note) and report.first_response_at is None:
         report.first_response_at = now
     if status == Status.DUPLICATE and old_status != Status.DUPLICATE:

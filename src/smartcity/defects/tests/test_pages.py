@@ -170,6 +170,7 @@ def test_queue_and_status_form_need_the_department_role(client, pothole, cities)
             "internal_note": "Firma X",
             "expected_at": "2030-01-15",
             "assignee": staff.pk,
+            "department": report.department_id,
         },
     )
     assert response.status_code == 302
@@ -179,7 +180,9 @@ def test_queue_and_status_form_need_the_department_role(client, pothole, cities)
     assert report.events.filter(kind=Event.Kind.STATUS, internal_note="Firma X").exists()
     assert "Firma X" in client.get(work).content.decode()  # staff see internal notes
 
-    response = client.post(work, {"status": "duplicate", "duplicate_of": 999999})
+    response = client.post(
+        work, {"status": "duplicate", "duplicate_of": 999999, "department": report.department_id}
+    )
     assert response.status_code == 400
     assert "gibt es in dieser Stadt nicht" in response.content.decode()
 
@@ -199,3 +202,44 @@ def test_queue_filters(client, pothole):
     assert [report.category.code for report in response.context["page"]] == ["laterne"]
     response = client.get(url, {"status": "resolved"})
     assert list(response.context["page"]) == []
+
+
+def test_staff_forward_to_another_department_and_black_out_a_photo(
+    client, pothole, django_capture_on_commit_callbacks
+):
+    from PIL import Image
+
+    from smartcity.defects.models import Department
+    from smartcity.defects.tests.factories import jpeg_with_gps
+
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", photos=[jpeg_with_gps(size=(100, 100), colour=(255, 255, 255))],
+        source=Report.Source.WEB,
+    )  # fmt: skip
+    client.force_login(staff_user(pothole.city))
+    utility = Department.objects.get(city=pothole.city, slug="licht")
+    work = reverse("defects:work", kwargs={"city": "dortmund", "pk": report.pk})
+    response = client.post(work, {"status": "forwarded", "department": utility.pk})
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.department == utility and report.status == Status.FORWARDED
+    assert report.events.filter(kind=Event.Kind.ASSIGNED).exists()
+
+    photo = report.photos.get()
+    url = reverse(
+        "defects:review_photo", kwargs={"city": "dortmund", "pk": report.pk, "photo": photo.pk}
+    )
+    bad = {"action": "black_out", "x": "80", "y": "0", "width": "50", "height": "10"}
+    client.post(url, bad)
+    photo.refresh_from_db()
+    assert photo.review == "pending"  # a box outside the photo changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"action": "black_out", "x": "0", "y": "0", "width": "50", "height": "50"})
+    photo.refresh_from_db()
+    assert photo.review == "approved"
+    image = Image.open(photo.image.path).convert("L")
+    assert image.getpixel((10, 10)) < 30 and image.getpixel((90, 90)) > 220
+    citizen = User.objects.create_user("neugierig", "n@example.org", "pw-123-long")
+    client.force_login(citizen)
+    assert client.post(url, {"action": "approve"}).status_code == 403

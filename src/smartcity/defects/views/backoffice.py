@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from smartcity.accounts.roles import Role
 from smartcity.defects import services
-from smartcity.defects.forms import QueueFilterForm, StatusForm
+from smartcity.defects.forms import BlackOutForm, QueueFilterForm, StatusForm
 from smartcity.defects.models import OPEN_STATUSES, Department, Photo, Report
 from smartcity.defects.views.common import base_url, get_city, map_config, map_csp
 
@@ -91,6 +91,7 @@ def work(request, city, pk):
         if report.expected_at
         else None,
         "duplicate_of": report.duplicate_of_id,
+        "department": report.department_id,
     }
     form = StatusForm(request.POST or None, initial=initial, staff=_staff(city_obj), city=city_obj)
     if request.method == "POST" and form.is_valid():
@@ -108,6 +109,7 @@ def work(request, city, pk):
                 else None,
                 assignee=data["assignee"],
                 duplicate_of=data["duplicate_of"],
+                department=data["department"],
                 base_url=base_url(request),
             )
         except services.ReportInvalid as invalid:
@@ -127,6 +129,7 @@ def work(request, city, pk):
             "events": report.events.select_related("actor"),
             "photos": report.photos.all(),
             "can_review": request.user.has_perm("defects.review_photos", city_obj),
+            "black_out_form": BlackOutForm(auto_id="blackout-%s"),
         },
         status=400 if form.errors else 200,
     )
@@ -137,6 +140,17 @@ def work(request, city, pk):
 def review_photo(request, city, pk, photo):
     city_obj = _staff_city(request, city, "defects.review_photos")
     photo_obj = get_object_or_404(Photo, pk=photo, report__pk=pk, report__city=city_obj)
-    services.review_photo(photo_obj, request.user, approve=request.POST.get("action") == "approve")
+    action = request.POST.get("action")
+    boxes = None
+    if action == "black_out":
+        form = BlackOutForm(request.POST, auto_id="blackout-%s")
+        if not form.is_valid():
+            errors = [str(text) for texts in form.errors.values() for text in texts]
+            messages.error(request, _("Schwärzen nicht möglich: %s") % " ".join(errors))
+            return redirect("defects:work", city=city_obj.slug, pk=pk)
+        boxes = [form.box()]
+    services.review_photo(
+        photo_obj, request.user, approve=action in ("approve", "black_out"), boxes=boxes
+    )
     messages.success(request, _("Das Foto wurde geprüft."))
     return redirect("defects:work", city=city_obj.slug, pk=pk)
