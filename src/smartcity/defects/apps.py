@@ -9,6 +9,6 @@ class DefectsConfig(AppConfig):
 
     def ready(self):
         from smartcity.core.registries import DemoLoader, demo_loaders
-        from smartcity.defects import demo, map_layer, personal_data  # noqa: F401 - registers
+        from smartcity.defects import demo, jobs, map_layer, personal_data  # noqa: F401 - registers
 
         demo_loaders.register("defects", DemoLoader("defects", demo.load, order=50))

@@ -94,3 +94,33 @@ def test_map_layer_lists_open_public_reports(cities):
     assert feature["properties"]["url"] == shown.get_absolute_url()
     assert "x@example.org" not in str(feature)
     assert list(layer.features(cities["schwerte"], None)) == []
+
+
+def test_reporter_contacts_are_purged_90_days_after_closing(cities):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from smartcity.defects.jobs import purge_reporter_contacts
+
+    pothole = setup_defects(cities)
+
+    def with_contact(status, closed_days_ago):
+        report = services.create_report(
+            pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+            description="x", email="a@example.org", name="A", phone="1",
+            source=Report.Source.WEB,
+        )  # fmt: skip
+        closed_at = timezone.now() - timedelta(days=closed_days_ago) if closed_days_ago else None
+        Report.objects.filter(pk=report.pk).update(status=status, closed_at=closed_at)
+        return report
+
+    old = with_contact(Status.RESOLVED, 91)
+    recent = with_contact(Status.RESOLVED, 10)
+    still_open = with_contact(Status.IN_PROGRESS, None)
+    assert purge_reporter_contacts() == 1
+    old.refresh_from_db()
+    assert (old.reporter_email, old.reporter_name, old.reporter_phone) == ("", "", "")
+    for report in (recent, still_open):
+        report.refresh_from_db()
+        assert report.reporter_email == "a@example.org"

@@ -369,3 +369,16 @@ def test_an_image_that_is_really_a_script_is_refused_over_open311(client, pothol
     assert response.status_code == 400
     assert "media" in response.json()[0]["description"]
     assert Report.objects.count() == 0 and Photo.objects.count() == 0
+
+
+def test_a_50_mb_media_upload_is_refused(client, pothole, api_key):
+    media = SimpleUploadedFile(
+        "gross.jpg", b"\xff\xd8\xff" + b"0" * (50 * 1024 * 1024), "image/jpeg"
+    )
+    response = post(
+        client, api_key=api_key, service_code="schlagloch", lat=str(INSIDE[0]),
+        long=str(INSIDE[1]), description="Loch", media=media,
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "zu groß" in response.json()[0]["description"]
+    assert Report.objects.count() == 0
