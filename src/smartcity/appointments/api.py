@@ -142,6 +142,12 @@ def create_hold(request, payload: HoldIn):
     )
 
 
+@router.delete("/appointments/holds/{token}", response={204: None}, summary="Reservierung aufheben")
+def delete_hold(request, token: str):
+    services.release_hold(token)
+    return Status(204, None)
+
+
 @router.post(
     "/appointments/bookings", response={201: BookingCreated, **ERRORS}, summary="Termin buchen"
 )

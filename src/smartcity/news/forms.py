@@ -16,12 +16,23 @@ class RegistrationForm(forms.Form):
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
 
-class PostFilterForm(forms.Form):
+class TagChoiceMixin:
+    """The tag filter offers the tags in use, by name, instead of a free-text slug."""
+
+    def set_tag_choices(self, tags):
+        self.fields["tag"] = forms.ChoiceField(
+            label=_("Schlagwort"),
+            required=False,
+            choices=[("", _("alle"))] + [(tag.slug, tag.name) for tag in tags],
+        )
+
+
+class PostFilterForm(TagChoiceMixin, forms.Form):
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     tag = forms.SlugField(label=_("Schlagwort"), required=False)
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(TagChoiceMixin, forms.Form):
     PERIODS = [("kommend", _("kommende")), ("vergangen", _("vergangene"))]
     q = forms.CharField(label=_("Suche"), required=False, max_length=100)
     tag = forms.SlugField(label=_("Schlagwort"), required=False)

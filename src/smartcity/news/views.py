@@ -34,6 +34,7 @@ def _query_without_page(request) -> str:
 def post_list(request, city):
     city = _city(city)
     form = PostFilterForm(request.GET or None)
+    form.set_tag_choices(Tag.objects.filter(post__city=city).distinct())
     posts = Post.objects.published().filter(city=city).prefetch_related("tags")
     tag = None
     if form.is_valid():
@@ -53,7 +54,6 @@ def post_list(request, city):
             "tag": tag,
             "page": _page(request, posts),
             "query": _query_without_page(request),
-            "tags": Tag.objects.filter(post__city=city).distinct(),
         },
     )
 
@@ -69,6 +69,7 @@ def post_detail(request, city, slug):
 def event_list(request, city):
     city = _city(city)
     form = EventFilterForm(request.GET or None)
+    form.set_tag_choices(Tag.objects.filter(event__city=city).distinct())
     events = Event.objects.published().filter(city=city).prefetch_related("tags")
     now = timezone.now()
     period, tag = "kommend", None

@@ -67,6 +67,16 @@ def test_slots_hold_book_show_cancel(client, office, service):
         {"service": service.pk, "office": office.pk, "start": iso(at(day, 9))},
     )
     assert hold.status_code == 201
+    other = post(
+        client,
+        f"{API}/holds",
+        {"service": service.pk, "office": office.pk, "start": iso(at(day, 10))},
+    )
+    assert client.delete(f"{API}/holds/{other.json()['token']}").status_code == 204
+    free = client.get(f"{API}/slots?service={service.pk}&date={day}&days=1").json()["results"]
+    starts = [slot["start"] for slot in free]
+    assert at(day, 10).isoformat() in starts  # released again
+    assert at(day, 9).isoformat() not in starts  # still held
     created = post(
         client,
         f"{API}/bookings",

@@ -143,3 +143,13 @@ def test_staff_day_view(client, cities, office, service, django_user_model):
     clerk = django_user_model.objects.get(pk=clerk.pk)
     client.force_login(clerk, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get(url).status_code == 403
+
+
+def test_choosing_another_time_releases_the_previous_hold(client, office, service):
+    day = next_open_day()
+    for hour in (9, 10, 11):
+        client.post(
+            "/termine/dortmund/ausweis/reservieren/", {"choice": choose(office, at(day, hour))}
+        )
+    [held] = Hold.objects.all()
+    assert held.start == at(day, 11)

@@ -21,6 +21,7 @@ from smartcity.core.models import City
 
 ANY_OFFICE = "alle"
 DAYS_SHOWN = 21
+SESSION_HOLD = "appointments_hold"
 
 
 def _offices(service: Service):
@@ -127,12 +128,18 @@ def hold(request, city, service):
     if office is None or start is None:
         messages.error(request, _("Bitte wählen Sie eine Uhrzeit aus der Liste."))
         return redirect(back)
+    # One hold per visitor: choosing another time releases the previous one, so nobody
+    # blocks a whole morning by clicking through the times.
+    previous = request.session.get(SESSION_HOLD)
+    if previous:
+        services.release_hold(previous)
     try:
         held = services.hold(service, office, start)
     except services.BookingError as error:
         messages.error(request, error.message)
         query = urlencode({"dienststelle": office.slug, "tag": timezone.localdate(start)})
         return redirect(f"{back}?{query}")
+    request.session[SESSION_HOLD] = held.token
     return redirect("appointments:details", token=held.token)
 
 
