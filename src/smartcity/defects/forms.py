@@ -24,6 +24,27 @@ def grouped_choices(categories):
     return [("", _("Bitte wählen …")), *groups.items()]
 
 
+def attribute_field(attribute) -> forms.Field:
+    """A form field for one extra question of a category."""
+    common = {
+        "label": attribute.description,
+        "required": False,  # required-ness depends on the chosen category: the service checks
+        "help_text": attribute.datatype_description,
+    }
+    choices = [(str(value.get("key")), str(value.get("name"))) for value in attribute.values]
+    if attribute.datatype == "singlevaluelist":
+        return forms.ChoiceField(choices=[("", _("Bitte wählen …")), *choices], **common)
+    if attribute.datatype == "multivaluelist":
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if attribute.datatype == "number":
+        return forms.FloatField(**common)
+    if attribute.datatype == "text":
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=1000, **common)
+    return forms.CharField(max_length=300, **common)
+
+
 # Service errors use the Open311 field names; the form shows them at its own fields.
 SERVICE_FIELDS = {"service_code": "category", "location": "latitude", "photos": "photos"}
 
@@ -64,6 +85,15 @@ class ReportForm(forms.Form):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = grouped_choices(categories)
+        # The categories' extra questions (Open311 attributes); the service checks them for
+        # the chosen category, the script shows only that category's questions.
+        self.attribute_names: list[tuple[str, str, str]] = []
+        for category in categories:
+            for attribute in category.attributes.all():
+                if attribute.variable:
+                    name = f"attr_{category.code}__{attribute.code}"
+                    self.fields[name] = attribute_field(attribute)
+                    self.attribute_names.append((category.code, attribute.code, name))
         self.fields["latitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
         self.fields["longitude"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
         self.fields["address"].widget.attrs.update(
@@ -76,15 +106,27 @@ class ReportForm(forms.Form):
             }
         )
 
+    def attribute_fields(self):
+        return [(category, self[name]) for category, _code, name in self.attribute_names]
+
+    def attributes_for(self, category_code: str) -> dict:
+        return {
+            code: self.cleaned_data.get(name)
+            for category, code, name in self.attribute_names
+            if category == category_code and self.cleaned_data.get(name) not in (None, "", [])
+        }
+
     def clean_photos(self):
         files = self.cleaned_data.get("photos") or []
         if len(files) > photo_intake.MAX_PHOTOS:
             raise forms.ValidationError(_("Höchstens %d Fotos.") % photo_intake.MAX_PHOTOS)
         return files
 
-    def add_service_errors(self, errors: dict[str, list[str]]) -> None:
+    def add_service_errors(self, errors: dict[str, list[str]], category_code: str = "") -> None:
         for field, messages in errors.items():
             target = SERVICE_FIELDS.get(field, field)
+            if field.startswith("attribute[") and field.endswith("]"):
+                target = f"attr_{category_code}__{field[len('attribute[') : -1]}"
             for message in messages:
                 self.add_error(target if target in self.fields else None, message)
 

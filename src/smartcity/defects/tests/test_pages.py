@@ -243,3 +243,21 @@ def test_staff_forward_to_another_department_and_black_out_a_photo(
     citizen = User.objects.create_user("neugierig", "n@example.org", "pw-123-long")
     client.force_login(citizen)
     assert client.post(url, {"action": "approve"}).status_code == 403
+
+
+def test_form_asks_the_chosen_category_questions(client, pothole):
+    size = pothole.attributes.get(code="groesse")
+    size.required = True
+    size.save()
+    url = reverse("defects:new", kwargs={"city": "dortmund"})
+    page = client.get(url).content.decode()
+    assert 'data-category="schlagloch"' in page and "Wie groß ist das Schlagloch?" in page
+    response = client.post(url, form_data())
+    assert response.status_code == 400
+    assert 'id="id_attr_schlagloch__groesse_error"' in response.content.decode()
+    response = client.post(url, form_data(attr_schlagloch__groesse="gross"))
+    assert response.status_code == 302
+    assert Report.objects.get().attributes == {"groesse": "gross"}
+    # Another category's answers are not stored with a pothole.
+    client.post(url, form_data(category="laterne", attr_laterne__mastnummer="L-1"))
+    assert Report.objects.filter(category__code="laterne").get().attributes == {"mastnummer": "L-1"}

@@ -76,12 +76,13 @@ def report_new(request, city):
                 email=data["email"],
                 address=data["address"],
                 photos=data["photos"],
+                attributes=form.attributes_for(data["category"]),
                 user=request.user,
                 source=Report.Source.WEB,
                 base_url=base_url(request),
             )
         except services.ReportInvalid as invalid:
-            form.add_service_errors(invalid.errors)
+            form.add_service_errors(invalid.errors, data["category"])
         else:
             return redirect("defects:thanks", city=city_obj.slug, token=report.token)
     return render(

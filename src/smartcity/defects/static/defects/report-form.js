@@ -111,6 +111,14 @@
       })
       .catch(function () { duplicates.hidden = true; });
   }
+  // Show only the chosen category's extra questions.
+  function showQuestions() {
+    form.querySelectorAll(".category-question").forEach(function (question) {
+      question.hidden = question.dataset.category !== category.value;
+    });
+  }
+  showQuestions();
+  category.addEventListener("change", showQuestions);
   category.addEventListener("change", checkDuplicates);
   lat.addEventListener("change", checkDuplicates);
   lon.addEventListener("change", checkDuplicates);
