@@ -12,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect, JsonRespons
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from smartcity.core.registries import publications
@@ -244,22 +245,32 @@ def _save_form(form):
 
 
 @login_required
+@csrf_exempt  # the CSRF check would read the body before our size limit is installed
 def distribution_create(request, name: str):
     dataset = get_object_or_404(Dataset, name=name)
     if not request.user.has_perm("opendata.edit", dataset):
         raise PermissionDenied
-    too_large = request.method == "POST" and uploads.declared_too_large(request)
-    handler = uploads.install_limit(request) if request.method == "POST" else None
-    form = DistributionForm()
-    if request.method == "POST" and not too_large:
-        form = DistributionForm(request.POST, request.FILES)
-        too_large = handler.exceeded
-    if too_large:
-        form = DistributionForm(data={}, files={})
-        form.is_valid()
-        form.errors.clear()
-        form.add_error("upload", str(uploads.UploadTooLarge(uploads.max_upload_bytes())))
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and uploads.declared_too_large(request):
+        # Refused before reading a byte; nothing is changed, so no CSRF check is needed.
+        return _distribution_form(request, dataset, too_large=True)
+    handler = None
+    if request.method == "POST":
+        handler = uploads.install_limit(request)
+        request.POST  # noqa: B018 - parse now, under the limit, before the CSRF check
+        if handler.exceeded:
+            # The rest of the body (maybe the CSRF token) was never read; nothing changes.
+            return _distribution_form(request, dataset, too_large=True)
+    return _distribution_create(request, dataset, handler)
+
+
+@csrf_protect
+def _distribution_create(request, dataset, handler):
+    if request.method != "POST":
+        return _distribution_form(request, dataset)
+    form = DistributionForm(request.POST, request.FILES)
+    if handler.exceeded:
+        return _distribution_form(request, dataset, too_large=True)
+    if form.is_valid():
         data = form.cleaned_data
         fields = {key: data[key] for key in ("name", "description", "license_id") if data[key]}
         if data["format"]:
@@ -274,12 +285,20 @@ def distribution_create(request, name: str):
         else:
             messages.success(request, _("Die Distribution wurde hinzugefügt."))
             return redirect(dataset)
-    status = 413 if too_large else 200
+    return _distribution_form(request, dataset, form=form)
+
+
+def _distribution_form(request, dataset, form=None, too_large=False):
+    if too_large:
+        form = DistributionForm(data={}, files={})
+        form.is_valid()
+        form.errors.clear()
+        form.add_error("upload", str(uploads.UploadTooLarge(uploads.max_upload_bytes())))
     return render(
         request,
         "opendata/distribution_form.html",
-        {"form": form, "dataset": dataset},
-        status=status,
+        {"form": form or DistributionForm(), "dataset": dataset},
+        status=413 if too_large else 200,
     )
 
 

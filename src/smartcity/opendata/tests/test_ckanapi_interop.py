@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from ckanapi import NotFound, RemoteCKAN, SearchQueryError, ValidationError
+from ckanapi import NotAuthorized, NotFound, RemoteCKAN, SearchQueryError, ValidationError
 from django.utils import timezone
 
 from smartcity.opendata import services
@@ -110,3 +110,35 @@ def test_ckanapi_dump_datasets_completes(live_server, portal, tmp_path):
     assert completed.returncode == 0, completed.stderr
     lines = [json.loads(line) for line in output.read_text().splitlines()]
     assert sorted(item["name"] for item in lines) == [f"datensatz-{n:02d}" for n in range(25)]
+
+
+def test_write_actions_through_ckanapi_with_a_token(live_server, portal, tmp_path):
+    from django.contrib.auth import get_user_model
+
+    from smartcity.core.tokens import create_token
+
+    admin = get_user_model().objects.create_superuser("chef", "chef@example.org", "x")
+    secret = create_token(admin, "opendata:write")[1]
+    with RemoteCKAN(live_server.url, apikey=secret) as writer:
+        created = writer.action.package_create(
+            name="neu-per-ckanapi",
+            title="Neu per ckanapi",
+            notes="Angelegt mit dem offiziellen Client",
+            owner_org="umweltamt",
+            license_id="cc-zero",
+            tags=[{"name": "Test"}],
+            extras=[{"key": "politicalGeocodingURI", "value": "05913000"}],
+        )
+        assert created["license_id"] == "cc-zero"
+        upload = tmp_path / "werte.csv"
+        upload.write_bytes(b"jahr,wert\n2024,1\n")
+        with upload.open("rb") as handle:
+            resource = writer.action.resource_create(
+                package_id="neu-per-ckanapi", name="Werte", upload=handle
+            )
+        assert resource["size"] == 17 and resource["url_type"] == "upload"
+        with pytest.raises(ValidationError):
+            writer.action.package_create(name="kaputt", owner_org="umweltamt")
+    with pytest.raises(NotAuthorized):
+        portal.action.package_patch(id="neu-per-ckanapi", title="ohne Token")
+    assert Dataset.objects.get(name="neu-per-ckanapi").distributions.count() == 1

@@ -156,3 +156,28 @@ def test_publication_creates_and_refreshes_only_on_change(cities):
     assert b"Neuer Name" in csv_file.open("rb").read()
     results = publishing.refresh_all()
     assert set(results) >= {"opendata.districts.csv", "opendata.districts.geojson"}
+
+
+def test_upload_form_keeps_csrf_and_the_limit_with_real_csrf_checks(cities, settings):
+    from django.test import Client
+
+    settings.OPENDATA_MAX_UPLOAD_BYTES = 100
+    user = get_user_model().objects.create_user("redaktion2", "r2@example.org", "x")
+    Membership.objects.create(user=user, city=cities["dortmund"], role="editor")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    factories.dataset("baeume", org=factories.organization("umweltamt", city=cities["dortmund"]))
+    small = SimpleUploadedFile("klein.csv", b"a\n1\n", "text/csv")
+    assert client.post("/daten/baeume/distribution/", {"upload": small}).status_code == 403
+    token = client.get("/daten/baeume/distribution/").cookies["csrftoken"].value
+    big = SimpleUploadedFile("gross.csv", b"a\n" * 5000, "text/csv")
+    refused = client.post(
+        "/daten/baeume/distribution/", {"upload": big, "csrfmiddlewaretoken": token}
+    )
+    assert refused.status_code == 413
+    small = SimpleUploadedFile("klein.csv", b"a\n1\n", "text/csv")
+    accepted = client.post(
+        "/daten/baeume/distribution/", {"upload": small, "csrfmiddlewaretoken": token}
+    )
+    assert accepted.status_code == 302
+    assert Distribution.objects.get().size == 4
