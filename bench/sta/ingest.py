@@ -1,0 +1,154 @@
+"""Ingest: (a) single POSTs, (b) CreateObservations × 1000, (c) MQTT — against the raw floor.
+
+    .venv/bin/python bench/sta/ingest.py                      # SQLite, small
+    .venv/bin/python bench/sta/ingest.py --postgres postgres://postgres@127.0.0.1/sta_bench
+    … --rows 1000000 --posts 50000 --mqtt mqtt://127.0.0.1:1883   # bigger
+
+The floor is the same rows inserted straight into the same table with the database's fastest
+bulk path (COPY on PostgreSQL, executemany in one transaction on SQLite), measured in the same
+run; every figure is printed as observations/s and as a ratio to that floor.
+"""
+
+import json
+import subprocess
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import common
+
+
+def extra(parser):
+    parser.add_argument("--datastreams", type=int, default=20)
+    parser.add_argument("--rows", type=int, default=100_000, help="rows for floor and (b)")
+    parser.add_argument("--posts", type=int, default=3_000, help="single POSTs for (a)")
+    parser.add_argument("--mqtt", help="broker URL for (c), e.g. mqtt://127.0.0.1:1883")
+    parser.add_argument("--mqtt-messages", type=int, default=3_000)
+
+
+def observation_count():
+    from smartcity.sensors.models import Observation
+
+    return Observation.objects.count()
+
+
+def main():
+    args = common.arguments(__doc__.splitlines()[0], extra)
+    env = common.prepare_environment(args)
+    token = common.writer_token()
+    streams = common.create_network(args.datastreams)
+    features = common.feature_ids()
+    per_stream = args.rows // len(streams)
+    rows = per_stream * len(streams)
+
+    began = time.perf_counter()
+    common.bulk_insert(
+        common.rows_for(streams, per_stream, datetime(2020, 1, 1, tzinfo=UTC), features=features)
+    )
+    floor = rows / (time.perf_counter() - began)
+    print(f"floor (raw bulk insert): {floor:,.0f} obs/s over {rows:,} rows")
+
+    server = common.Server(env, args.workers)
+    try:
+        # (b) CreateObservations with 1000 observations per request.
+        bodies = []
+        start = datetime(2021, 1, 1, tzinfo=UTC)
+        for stream in streams:
+            for chunk in range(0, per_stream, 1000):
+                data = [
+                    [common.iso(start + timedelta(minutes=chunk + i)), float(i % 40)]
+                    for i in range(min(1000, per_stream - chunk))
+                ]
+                bodies.append(
+                    json.dumps(
+                        [
+                            {
+                                "Datastream": {"@iot.id": stream},
+                                "components": ["phenomenonTime", "result"],
+                                "dataArray": data,
+                            }
+                        ]
+                    ).encode()
+                )
+
+        def post_array(connection, job):
+            status, _ = common.request(
+                job[0], "POST", "/sta/v1.1/CreateObservations", job[1], token, connection
+            )
+            assert status == 201, status
+
+        began = time.perf_counter()
+        common.concurrently(
+            min(args.clients, 4), [(server.port, body) for body in bodies], post_array
+        )
+        rate_b = rows / (time.perf_counter() - began)
+        print(f"(b) CreateObservations x1000: {rate_b:,.0f} obs/s = {rate_b / floor:.0%} of floor")
+
+        # (a) single-Observation POSTs from 16 concurrent clients.
+        start = datetime(2022, 1, 1, tzinfo=UTC)
+        jobs = [
+            (
+                server.port,
+                f"/sta/v1.1/Datastreams({streams[i % len(streams)]})/Observations",
+                json.dumps(
+                    {"phenomenonTime": common.iso(start + timedelta(seconds=i)), "result": i}
+                ).encode(),
+            )
+            for i in range(args.posts)
+        ]
+
+        def post_one(connection, job):
+            status, _ = common.request(job[0], "POST", job[1], job[2], token, connection)
+            assert status == 201, status
+
+        began = time.perf_counter()
+        latencies = common.concurrently(args.clients, jobs, post_one)
+        elapsed = time.perf_counter() - began
+        rate_a = args.posts / elapsed
+        print(
+            f"(a) single POSTs, {args.clients} clients: {rate_a:,.0f} obs/s = "
+            f"{rate_a / floor:.1%} of floor; {common.summary(latencies, elapsed)}"
+        )
+    finally:
+        server.stop()
+
+    if args.mqtt:
+        mqtt_bench(args, env, streams, floor)
+
+
+def mqtt_bench(args, env, streams, floor):
+    from smartcity.core.mqtt import client_from_url
+
+    env = dict(env, SMARTCITY_MQTT_URL=args.mqtt, SENSORS_MQTT_TOPIC_PREFIX="")
+    bridge = subprocess.Popen(  # noqa: S603 - our own command
+        [str(common.BIN / "smartcity"), "mqtt", "--client-id", f"bench-{uuid.uuid4().hex[:6]}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        time.sleep(3)
+        before = observation_count()
+        publisher = client_from_url(args.mqtt, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}")
+        publisher.loop_start()
+        start = datetime(2023, 1, 1, tzinfo=UTC)
+        began = time.perf_counter()
+        for i in range(args.mqtt_messages):
+            payload = {"phenomenonTime": common.iso(start + timedelta(seconds=i)), "result": i}
+            topic = f"v1.1/Datastreams({streams[i % len(streams)]})/Observations"
+            publisher.publish(topic, json.dumps(payload), qos=1)
+        while observation_count() - before < args.mqtt_messages:
+            if time.perf_counter() - began > 600:
+                raise RuntimeError("MQTT ingest did not finish in 10 minutes")
+            time.sleep(0.2)
+        rate_c = args.mqtt_messages / (time.perf_counter() - began)
+        print(f"(c) MQTT publishes (QoS 1): {rate_c:,.0f} obs/s = {rate_c / floor:.1%} of floor")
+        publisher.loop_stop()
+        publisher.disconnect()
+    finally:
+        bridge.terminate()
+        bridge.wait(20)
+
+
+if __name__ == "__main__":
+    main()
