@@ -99,6 +99,7 @@ def test_report_a_pothole_then_staff_resolve_it(phone, defects, live_server, mai
     Membership.objects.create(user=staff, city=pothole.city, role=Role.DEPARTMENT)
     log_in(context, staff, live_server)
     page.goto("/dortmund/maengel/bearbeitung/")
+    assert_accessible(page, "department queue")
     page.get_by_role("link", name=f"#{report.pk} Schlagloch").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(f"Meldung {report.pk} bearbeiten")
     assert_accessible(page, "status form")
