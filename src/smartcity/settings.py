@@ -20,6 +20,8 @@ except _config.ConfigError as error:
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 HOME = CONFIG.home
+# The data folder holds the embedded database, media and cache: make sure it exists.
+HOME.mkdir(parents=True, exist_ok=True)
 
 DEBUG = CONFIG.debug
 SECRET_KEY = CONFIG.secret_key
