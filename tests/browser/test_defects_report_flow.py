@@ -155,3 +155,30 @@ def test_statistics_page_is_accessible(page, defects):
     page.goto("/dortmund/maengel/statistik/")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Statistik")
     assert_accessible(page, "statistics")
+
+
+def test_place_by_device_position_or_address_search(phone, defects):
+    from smartcity.defects.models import Address
+
+    pothole, _existing = defects
+    Address.objects.create(
+        city=pothole.city, street="Friedensplatz", house_number="1", postcode="44135",
+        latitude=51.5125, longitude=7.4660,
+    )  # fmt: skip
+    context, requested = phone
+    context.grant_permissions(["geolocation"])
+    context.set_geolocation({"latitude": 51.5140, "longitude": 7.4700})
+    page = context.new_page()
+    page.goto("/dortmund/maengel/melden/")
+    page.get_by_role("button", name="Meinen Standort verwenden").click()
+    expect(page.locator("#position-status")).to_have_text("Standort übernommen.")
+    expect(page.get_by_label("Breitengrad")).to_have_value("51.514000")
+    expect(page.get_by_label("Längengrad")).to_have_value("7.470000")
+
+    page.get_by_role("combobox", name="Adresse suchen").fill("friedensplatz 1")
+    suggestion = page.get_by_role("option").get_by_role("button", name="Friedensplatz 1, 44135")
+    suggestion.click()
+    expect(page.get_by_label("Breitengrad")).to_have_value("51.512500")
+    expect(page.get_by_role("combobox", name="Adresse suchen")).to_have_value(
+        "Friedensplatz 1, 44135"
+    )

@@ -16,6 +16,8 @@
   var duplicateList = document.getElementById("duplicate-list");
   var template = document.getElementById("duplicate-template");
   var marker = null;
+  // Translated texts come from the page (German is the source language).
+  var texts = (document.getElementById("form-texts") || { dataset: {} }).dataset;
 
   function setPlace(latitude, longitude, label) {
     lat.value = latitude.toFixed(6);
@@ -40,15 +42,15 @@
   if (positionButton) {
     positionButton.addEventListener("click", function () {
       if (!navigator.geolocation) {
-        positionStatus.textContent = positionButton.dataset.unsupported || "Ihr Gerät kann den Standort nicht bestimmen.";
+        positionStatus.textContent = texts.unsupported;
         return;
       }
-      positionStatus.textContent = "Standort wird bestimmt …";
+      positionStatus.textContent = texts.locating;
       navigator.geolocation.getCurrentPosition(function (position) {
         setPlace(position.coords.latitude, position.coords.longitude);
-        positionStatus.textContent = "Standort übernommen.";
+        positionStatus.textContent = texts.located;
       }, function () {
-        positionStatus.textContent = "Der Standort konnte nicht bestimmt werden.";
+        positionStatus.textContent = texts.noPosition;
       }, { enableHighAccuracy: true, timeout: 10000 });
     });
   }
@@ -102,7 +104,8 @@
           link.href = item.url;
           link.textContent = "#" + item.id + " " + item.category;
           entry.querySelector('[data-slot="meta"]').textContent =
-            item.status_label + " · " + item.distance_m + " m entfernt · " + item.supporters + " Unterstützungen";
+            item.status_label + " · " + item.distance_m + " " + texts.metres + " · " +
+            item.supporters + " " + texts.supporters;
           entry.querySelector('[data-slot="description"]').textContent = item.description;
           entry.querySelector('[data-slot="support"]').action = item.url + "unterstuetzen/";
           duplicateList.appendChild(entry);
