@@ -97,8 +97,9 @@ class Server:
             [str(BIN / "smartcity"), "serve", "--port", str(self.port), "--workers", str(workers)],
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=open(Path(env["SMARTCITY_HOME"]) / "server.log", "wb"),  # noqa: SIM115
         )
+        self.log = Path(env["SMARTCITY_HOME"]) / "server.log"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
