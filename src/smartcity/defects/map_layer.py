@@ -76,6 +76,7 @@ def _layer():
         "order": 60,
         "visible_by_default": False,
         "colour": "#a35200",
+        "statuses": frozenset({"open", "closed", *Status.values}),
     }
     # Pass only what this version of MapLayer knows (its definition is being extended).
     known = {field.name for field in dataclasses.fields(registries.MapLayer)}

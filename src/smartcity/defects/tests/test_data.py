@@ -124,3 +124,20 @@ def test_reporter_contacts_are_purged_90_days_after_closing(cities):
     for report in (recent, still_open):
         report.refresh_from_db()
         assert report.reporter_email == "a@example.org"
+
+
+def test_reports_appear_on_the_platform_map(client, cities):
+    pothole = setup_defects(cities)
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", email="x@example.org", source=Report.Source.WEB,
+    )  # fmt: skip
+    response = client.get("/api/v1/map/features.geojson", {"city": "dortmund", "layer": "defects"})
+    assert response.status_code == 200, response.content
+    features = response.json()["features"]
+    assert [feature["properties"]["id"] for feature in features] == [f"defect-{report.pk}"]
+    assert "x@example.org" not in response.content.decode()
+    response = client.get(
+        "/api/v1/map/features.geojson", {"city": "dortmund", "layer": "defects", "status": "closed"}
+    )
+    assert response.json()["features"] == []
