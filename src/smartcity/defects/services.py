@@ -45,6 +45,15 @@ class ReportInvalid(ValueError):
         super().__init__("; ".join(f"{field}: {' '.join(m)}" for field, m in errors.items()))
 
 
+# C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in text and
+# XML 1.0 cannot carry any of them, so they never enter a report.
+CONTROL_CHARACTERS = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def clean_text(value) -> str:
+    return str(value or "").translate(CONTROL_CHARACTERS)
+
+
 def _error(field: str, message: str) -> ReportInvalid:
     return ReportInvalid({field: [message]})
 
@@ -87,7 +96,7 @@ def clean_attributes(category: Category, given: dict) -> tuple[dict, dict[str, l
             continue
         value = given.get(attribute.code)
         values = value if isinstance(value, list) else ([] if value in (None, "") else [value])
-        values = [str(item).strip() for item in values if str(item).strip()]
+        values = [clean_text(item).strip() for item in values if clean_text(item).strip()]
         field = f"attribute[{attribute.code}]"
         if not values:
             if attribute.required:
@@ -151,7 +160,7 @@ def validate_report(
     location_errors = check_location(city, latitude, longitude)
     if location_errors:
         errors["location"] = location_errors
-    description = (description or "").strip()
+    description = clean_text(description).strip()
     if not description:
         errors["description"] = [_("Bitte beschreiben Sie den Mangel.")]
     elif len(description) > MAX_DESCRIPTION:
@@ -161,7 +170,7 @@ def validate_report(
         ]
     if email:
         try:
-            validate_email(email)
+            validate_email(clean_text(email))
         except ValidationError:
             errors["email"] = [_("Bitte geben Sie eine gültige E-Mail-Adresse an.")]
     cleaned_attributes = {}
@@ -215,13 +224,13 @@ def create_report(
                 longitude=longitude,
                 description=description,
                 attributes=cleaned_attributes,
-                address=address[:300],
-                address_id=address_id[:60],
-                zipcode=zipcode[:10],
+                address=clean_text(address)[:300],
+                address_id=clean_text(address_id)[:60],
+                zipcode=clean_text(zipcode)[:10],
                 reporter=user if user is not None and user.is_authenticated else None,
                 reporter_email=email or "",
-                reporter_name=name[:200],
-                reporter_phone=phone[:40],
+                reporter_name=clean_text(name)[:200],
+                reporter_phone=clean_text(phone)[:40],
                 source=source,
             )
             for upload in uploads:

@@ -26,12 +26,16 @@ class Open311Error(Exception):
         super().__init__(description)
 
 
+# Characters XML 1.0 cannot carry (stored data is cleaned on input; this is the last guard).
+NOT_IN_XML = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
 def _xml_value(value) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return escape(str(value))
+    return escape(str(value).translate(NOT_IN_XML))
 
 
 def _xml(tag: str, value, out: list[str]) -> None:

@@ -382,3 +382,17 @@ def test_a_50_mb_media_upload_is_refused(client, pothole, api_key):
     assert response.status_code == 400
     assert "zu groß" in response.json()[0]["description"]
     assert Report.objects.count() == 0
+
+
+def test_control_characters_never_reach_the_database_or_the_xml(client, pothole, api_key):
+    response = post(
+        client, api_key=api_key, service_code="schlagloch", lat=str(INSIDE[0]),
+        long=str(INSIDE[1]), description="Loch\x00 mit\x0b Steuerzeichen\nzweite Zeile",
+        first_name="Max\x00", address_string="Weg\x07 1",
+    )  # fmt: skip
+    assert response.status_code == 201, response.content
+    created = Report.objects.get()
+    assert created.description == "Loch mit Steuerzeichen\nzweite Zeile"
+    assert created.reporter_name == "Max"
+    xml = client.get(f"{ROOT}/requests/{created.pk}.xml?jurisdiction_id=dortmund").content
+    assert parse_xml(xml).find("request/description").text.startswith("Loch mit")
