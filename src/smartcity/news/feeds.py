@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
+from django.views.decorators.http import condition
 from icalendar import Calendar, vGeo
 from icalendar import Event as CalendarEvent
 
@@ -69,6 +70,30 @@ class NewsFeed(Feed):
         return [tag.name for tag in item.tags.all()]
 
 
+def _events_changed(request, city, tag=None):
+    """Last change of any event of the city, so calendar apps polling get ``304``."""
+    return (
+        Event.objects.filter(city__slug=city)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+
+
+def _posts_changed(request, city, tag=None):
+    return (
+        Post.objects.filter(city__slug=city)
+        .order_by("-updated_at")
+        .values_list("updated_at", flat=True)
+        .first()
+    )
+
+
+def news_feed(request, city, tag=None):
+    return condition(last_modified_func=_posts_changed)(NewsFeed())(request, city=city, tag=tag)
+
+
+@condition(last_modified_func=_events_changed)
 def events_ical(request, city, tag=None):
     city = get_object_or_404(City, slug=city)
     tag = _tag(tag)

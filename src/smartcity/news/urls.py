@@ -5,8 +5,8 @@ from smartcity.news import feeds, views
 app_name = "news"
 
 urlpatterns = [
-    path("feeds/<slug:city>/aktuelles.atom", feeds.NewsFeed(), name="feed"),
-    path("feeds/<slug:city>/aktuelles/<slug:tag>.atom", feeds.NewsFeed(), name="tag_feed"),
+    path("feeds/<slug:city>/aktuelles.atom", feeds.news_feed, name="feed"),
+    path("feeds/<slug:city>/aktuelles/<slug:tag>.atom", feeds.news_feed, name="tag_feed"),
     path("feeds/<slug:city>/veranstaltungen.ics", feeds.events_ical, name="ical"),
     path("feeds/<slug:city>/veranstaltungen/<slug:tag>.ics", feeds.events_ical, name="tag_ical"),
     path("<slug:city>/aktuelles/", views.post_list, name="posts"),

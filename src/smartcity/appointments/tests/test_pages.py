@@ -1,5 +1,6 @@
 """The booking flow through the web pages, the mails, the manage link and the staff day view."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,6 +10,7 @@ from icalendar import Calendar
 
 from smartcity.accounts.models import Membership
 from smartcity.accounts.roles import Role
+from smartcity.appointments import calendar
 from smartcity.appointments.models import Booking, Hold, Slot
 from smartcity.appointments.tests.factories import at, make_office, make_service, next_open_day
 
@@ -46,6 +48,16 @@ def test_service_office_and_time_pages(client, office, service):
     ).content.decode()
     assert choose(office, at(day, 8)) in page
     assert "Frühester freier Termin" in page
+    today = timezone.localdate()
+    expected = next(
+        starts[0][0]
+        for offset in range(30)
+        if (starts := calendar.available_starts(office, service, today + dt.timedelta(offset)))
+    )
+    choice = re.search(r'value="([^"]+)">Frühesten Termin nehmen', page).group(1)
+    earliest = client.post("/termine/dortmund/ausweis/reservieren/", {"choice": choice})
+    assert earliest.status_code == 302
+    assert Hold.objects.get().start == expected
 
 
 def test_booking_mails_ics_and_the_cancel_link_frees_the_slot(client, office, service):

@@ -25,6 +25,10 @@ def test_atom_feed_per_city_and_tag(client, cities):
     tagged = feedparser.parse(client.get("/feeds/dortmund/aktuelles/klima.atom").content)
     assert [entry.title for entry in tagged.entries] == ["Klimadaten"]
     assert client.get("/feeds/dortmund/aktuelles/gibtsnicht.atom").status_code == 404
+    cached = client.get(
+        "/feeds/dortmund/aktuelles.atom", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]
+    )
+    assert cached.status_code == 304
 
 
 def test_ical_feed_per_city_and_tag(client, cities):
