@@ -40,6 +40,9 @@ def anchor(geojson) -> tuple[float, float] | None:
 def bounds(geojson) -> tuple[float, float, float, float] | None:
     if not geojson:
         return None
+    if geojson.get("type") == "Point":  # the common case, without shapely
+        longitude, latitude = geojson["coordinates"][:2]
+        return longitude, latitude, longitude, latitude
     return tuple(geometry.to_shape(geojson).bounds)
 
 

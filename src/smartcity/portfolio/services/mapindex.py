@@ -1,16 +1,22 @@
 """Keeps ``MapEntry`` rows in step with published projects and places."""
 
+from collections import defaultdict
+
 import orjson
 from django.db import transaction
 from django.urls import reverse
 
+from smartcity.core.models import City, District
 from smartcity.portfolio import geo, search
 from smartcity.portfolio.models import (
+    ActionField,
     MapEntry,
     Place,
     PlaceKind,
     Project,
     ProjectKind,
+    ProjectPartner,
+    ProjectStatus,
     Review,
 )
 
@@ -37,17 +43,17 @@ def project_url(project, city_slug: str | None) -> str:
     return reverse("portfolio:project_any", kwargs={"key": project.slug})
 
 
-def _entry_values(layer, obj, city_slugs, url, properties, location, extra):
+def _entry_values(layer, pk, city_slugs, url, properties, location, extra):
     box = geo.bounds(location)
     feature = {
         "type": "Feature",
-        "id": f"{layer}:{obj.pk}",
+        "id": f"{layer}:{pk}",
         "geometry": location,
-        "properties": {"id": obj.pk, "layer": layer, "url": url, **properties},
+        "properties": {"id": pk, "layer": layer, "url": url, **properties},
     }
     return {
         "layer": layer,
-        "object_id": obj.pk,
+        "object_id": pk,
         "title": properties["title"][:200],
         "cities": _members(city_slugs),
         "min_lon": box[0] if box else None,
@@ -59,40 +65,66 @@ def _entry_values(layer, obj, city_slugs, url, properties, location, extra):
     }
 
 
+STATUS_LABELS = dict(ProjectStatus.choices)
+
+
+def _project_values(data: dict) -> dict:
+    """MapEntry field values from plain project data (see ``_project_data``)."""
+    fields = sorted(data["fields"], key=lambda field: (field[2], field[0]))
+    layer = PROJECT_LAYERS[data["kind"]]
+    district = data["district"]
+    city_slugs = data["city_slugs"]
+    properties = {
+        "title": data["title"],
+        "code": data["code"],
+        "summary": data["summary"][:300],
+        "kind": data["kind"],
+        "status": data["status"],
+        "status_label": str(STATUS_LABELS.get(data["status"], data["status"])),
+        "action_field": fields[0][0] if fields else None,
+        "action_fields": [field[0] for field in fields],
+        "colour": fields[0][1] if fields else "#00568f",
+        "cities": city_slugs,
+        "district": district[0] if district else None,
+        "district_name": district[1] if district else None,
+        "city_wide": data["city_wide"] or data["location"] is None,
+    }
+    url = data["url"]
+    extra = {
+        "action_fields": _members(properties["action_fields"]),
+        "partners": _members(data["partner_slugs"]),
+        "kind": data["kind"],
+        "status": data["status"],
+        "district": properties["district"] or "",
+        "search_text": data["search_text"],
+    }
+    return _entry_values(layer, data["pk"], city_slugs, url, properties, data["location"], extra)
+
+
 def project_entry(project) -> dict | None:
     """The MapEntry field values for a project (prefetched relations are used)."""
     if project.review != Review.PUBLISHED:
         return None
     city_slugs = [city.slug for city in project.cities.all()]
-    fields = sorted(project.action_fields.all(), key=lambda field: (field.order, field.pk))
-    partners = [role.partner.slug for role in project.partner_roles.all()]
-    layer = PROJECT_LAYERS[project.kind]
     district = project.district
-    properties = {
-        "title": project.title,
-        "code": project.code,
-        "summary": project.summary[:300],
-        "kind": project.kind,
-        "status": project.status,
-        "status_label": str(project.get_status_display()),
-        "action_field": fields[0].slug if fields else None,
-        "action_fields": [field.slug for field in fields],
-        "colour": fields[0].colour if fields else "#00568f",
-        "cities": city_slugs,
-        "district": district.slug if district else None,
-        "district_name": district.name if district else None,
-        "city_wide": project.city_wide or project.location is None,
-    }
-    url = project_url(project, city_slugs[0] if city_slugs else None)
-    extra = {
-        "action_fields": _members(properties["action_fields"]),
-        "partners": _members(partners),
-        "kind": project.kind,
-        "status": project.status,
-        "district": properties["district"] or "",
-        "search_text": project.search_text,
-    }
-    return _entry_values(layer, project, city_slugs, url, properties, project.location, extra)
+    return _project_values(
+        {
+            "pk": project.pk,
+            "title": project.title,
+            "code": project.code,
+            "summary": project.summary,
+            "kind": project.kind,
+            "status": project.status,
+            "location": project.location,
+            "city_wide": project.city_wide,
+            "search_text": project.search_text,
+            "district": (district.slug, district.name) if district else None,
+            "city_slugs": city_slugs,
+            "fields": [(f.slug, f.colour, f.order) for f in project.action_fields.all()],
+            "partner_slugs": [role.partner.slug for role in project.partner_roles.all()],
+            "url": project_url(project, city_slugs[0] if city_slugs else None),
+        }
+    )
 
 
 def place_entry(place) -> dict:
@@ -119,7 +151,7 @@ def place_entry(place) -> dict:
         "district": properties["district"] or "",
         "search_text": place.search_text,
     }
-    return _entry_values(layer, place, [place.city.slug], url, properties, place.location, extra)
+    return _entry_values(layer, place.pk, [place.city.slug], url, properties, place.location, extra)
 
 
 def project_queryset():
@@ -171,15 +203,90 @@ def refresh_place(place_id: int) -> None:
     MapEntry.objects.create(**place_entry(place))
 
 
+def _bulk_project_values():
+    """Every published project's entry values from a fixed number of flat queries."""
+    through = Project.cities.through
+    city_slugs = dict(City.objects.values_list("pk", "slug"))
+    cities_of = defaultdict(list)
+    for project_id, city_id in through.objects.order_by("pk").values_list("project_id", "city_id"):
+        cities_of[project_id].append(city_slugs[city_id])
+    field_info = {
+        pk: (slug, colour, order)
+        for pk, slug, colour, order in ActionField.objects.values_list(
+            "pk", "slug", "colour", "order"
+        )
+    }
+    fields_of = defaultdict(list)
+    for project_id, field_id in Project.action_fields.through.objects.values_list(
+        "project_id", "actionfield_id"
+    ):
+        fields_of[project_id].append(field_info[field_id])
+    partners_of = defaultdict(list)
+    for project_id, slug in ProjectPartner.objects.values_list("project_id", "partner__slug"):
+        partners_of[project_id].append(slug)
+    districts = {
+        pk: (slug, name) for pk, slug, name in District.objects.values_list("pk", "slug", "name")
+    }
+    # One reverse() for all: the URL pattern with placeholders filled per project.
+    with_city = reverse("portfolio:project", kwargs={"city": "CITY", "key": "KEY"})
+    without_city = reverse("portfolio:project_any", kwargs={"key": "KEY"})
+    rows = Project.objects.published().values_list(
+        "pk",
+        "title",
+        "code",
+        "summary",
+        "kind",
+        "status",
+        "location",
+        "city_wide",
+        "search_text",
+        "district_id",
+        "slug",
+    )
+    for (
+        pk,
+        title,
+        code,
+        summary,
+        kind,
+        status,
+        location,
+        city_wide,
+        text,
+        district,
+        slug,
+    ) in rows.iterator(chunk_size=2000):
+        slugs = cities_of.get(pk, [])
+        url = (with_city.replace("CITY", slugs[0]) if slugs else without_city).replace("KEY", slug)
+        yield _project_values(
+            {
+                "pk": pk,
+                "title": title,
+                "code": code,
+                "summary": summary,
+                "kind": kind,
+                "status": status,
+                "location": location,
+                "city_wide": city_wide,
+                "search_text": text,
+                "district": districts.get(district),
+                "city_slugs": slugs,
+                "fields": fields_of.get(pk, []),
+                "partner_slugs": partners_of.get(pk, []),
+                "url": url,
+            }
+        )
+
+
 @transaction.atomic
 def rebuild_all(batch_size: int = 2000) -> int:
-    """Rebuild the whole index (after imports or bulk changes); returns the entry count."""
+    """Rebuild the whole index (after imports or bulk changes); returns the entry count.
+
+    Uses the stored search text and district of each project (``refresh_project`` keeps
+    them current; imports call it per row).
+    """
     MapEntry.objects.all().delete()
-    entries = []
-    for project in project_queryset().published().iterator(chunk_size=batch_size):
-        project.search_text = project_search_text(project)
-        values = project_entry(project)
-        entries.append(MapEntry(**values))
+    entries = [MapEntry(**values) for values in _bulk_project_values()]
     for place in place_queryset().iterator(chunk_size=batch_size):
         entries.append(MapEntry(**place_entry(place)))
     MapEntry.objects.bulk_create(entries, batch_size=batch_size)

@@ -39,3 +39,23 @@ def test_demo_loads_the_programme_and_is_idempotent(demo):
 def test_intermunicipal_project_belongs_to_both_cities(demo):
     platform = Project.objects.get(code="DP 01")
     assert {city.slug for city in platform.cities.all()} == {"dortmund", "schwerte"}
+
+
+def test_bulk_rebuild_gives_the_same_entries_as_single_refreshes(demo):
+    from smartcity.portfolio.services import mapindex
+
+    def snapshot():
+        return {
+            (entry.layer, entry.object_id): (
+                entry.feature,
+                entry.cities,
+                entry.action_fields,
+                entry.partners,
+                entry.search_text,
+            )
+            for entry in MapEntry.objects.all()
+        }
+
+    single = snapshot()
+    assert mapindex.rebuild_all() == len(single)
+    assert snapshot() == single

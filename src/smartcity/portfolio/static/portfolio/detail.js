@@ -4,7 +4,7 @@
   var configNode = document.getElementById("project-map-config");
   if (configNode && window.L) {
     var config = JSON.parse(configNode.textContent);
-    var map = L.map("project-map", { scrollWheelZoom: false });
+    var map = L.map("project-map", { scrollWheelZoom: false, maxZoom: 19 });
     window.SmartCityTiles.attach(map, config.tiles);
     var shape = L.geoJSON(config.geometry, {
       style: { color: "#00568f", weight: 4, fillOpacity: 0.25 },

@@ -10,7 +10,7 @@
   element.innerHTML = "";
   element.setAttribute("tabindex", "0");
 
-  var map = L.map(element, { preferCanvas: true });
+  var map = L.map(element, { maxZoom: 19 });
   var view = parseHash();
   if (view) { map.setView([view.lat, view.lon], view.zoom); } else { map.setView(config.center, config.zoom); }
   window.SmartCityTiles.attach(map, config.tiles);
@@ -40,6 +40,9 @@
       if (old) { old.classList.remove("is-selected"); old.removeAttribute("aria-current"); }
       var oldLayer = byId[selected];
       if (oldLayer && oldLayer.setStyle) { oldLayer.setStyle({ weight: 3 }); }
+      if (oldLayer && oldLayer.getElement && oldLayer.getElement()) {
+        oldLayer.getElement().classList.remove("is-selected");
+      }
     }
     selected = id;
     var item = listItem(id);
@@ -51,9 +54,16 @@
     var layer = byId[id];
     if (!layer) { return; }
     if (layer.setStyle) { layer.setStyle({ weight: 6 }); }
+    if (layer.getElement && layer.getElement()) { layer.getElement().classList.add("is-selected"); }
     if (!fromMap) {
       if (layer.getLatLng) {
-        clusters.zoomToShowLayer(layer, function () { layer.openPopup(); });
+        // Close enough that clusters open up, then the popup; same-place markers spiderfy.
+        map.setView(layer.getLatLng(), Math.max(map.getZoom(), 17), { animate: false });
+        if (clusters.getVisibleParent(layer) === layer) {
+          layer.openPopup();
+        } else {
+          clusters.zoomToShowLayer(layer, function () { layer.openPopup(); });
+        }
       } else {
         map.fitBounds(layer.getBounds(), { maxZoom: 16 });
         layer.openPopup();
@@ -83,10 +93,12 @@
     var layer;
     if (feature.geometry.type === "Point") {
       var c = feature.geometry.coordinates;
-      layer = L.circleMarker([c[1], c[0]], {
-        radius: 8, color: "#ffffff", weight: 2, fillColor: colour, fillOpacity: 1
+      // DOM markers: focusable with the keyboard and named by their title.
+      layer = L.marker([c[1], c[0]], {
+        icon: L.divIcon({ className: "map-pin map-pin-" + properties.layer, iconSize: [18, 18] }),
+        title: properties.title, alt: properties.title, keyboard: true
       });
-      layer.options.title = properties.title;
+      layer.featureId = feature.id;
       clusters.addLayer(layer);
     } else {
       layer = L.geoJSON(feature, { style: { color: colour, weight: 3, fillOpacity: 0.25 } });
@@ -108,19 +120,25 @@
       shapes.addTo(map);
       var count = Object.keys(byId).length;
       element.dataset.markerCount = String(count);
-      element.dataset.loaded = "true";
       status.textContent = count + " " + (count === 1 ? "Eintrag" : "Einträge") + " auf der Karte.";
       if (!view && count) {
         var bounds = L.latLngBounds([]);
         if (clusters.getLayers().length) { bounds.extend(clusters.getBounds()); }
         if (shapes.getLayers().length) { bounds.extend(shapes.getBounds()); }
-        if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20] }); }
+        if (bounds.isValid()) { map.fitBounds(bounds, { maxZoom: 15, padding: [20, 20], animate: false }); }
       }
       map.on("moveend", writeHash);
+      element.dataset.loaded = "true";
     })
-    .catch(function () {
+    .catch(function (error) {
+      console.error(error);
+      element.dataset.markerCount = "0";
+      element.dataset.loaded = "true";
       status.textContent = "Die Kartendaten konnten nicht geladen werden; die Liste ist vollständig.";
     });
+
+  // For tests and other scripts on the page.
+  window.SmartCityMap = { map: map, highlight: highlight, layers: byId };
 
   if (list) {
     list.addEventListener("click", function (event) {

@@ -6,7 +6,7 @@
   if (!element || !window.L) { return; }
   var lat = document.getElementById(element.dataset.latInput);
   var lon = document.getElementById(element.dataset.lonInput);
-  var map = L.map(element).setView([51.48, 7.50], 11);
+  var map = L.map(element, { maxZoom: 19 }).setView([51.48, 7.50], 11);
   var marker = null;
   function place(latlng) {
     if (marker) { marker.setLatLng(latlng); } else {

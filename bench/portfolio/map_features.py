@@ -1,0 +1,140 @@
+"""Benchmark of ``GET /api/v1/map/features.geojson`` (issue: Performance).
+
+Fills a scratch database with N map features (real projects, indexed like an import does),
+then measures in this process:
+
+- the floor: ``orjson.dumps`` of the same FeatureCollection from an in-memory list of dicts;
+- the endpoint's server time for all features (Django test client: URL routing,
+  middleware, validation, query, serialisation) as a ratio to the floor (target ≤ 3×);
+- a typical filtered view (action field + map section, ~500 features) as a ratio to the
+  unfiltered time (target < 0.1);
+- the SQL query count per request for N and N/10 features (must be equal).
+
+Usage: ``.venv/bin/python bench/portfolio/map_features.py`` (5,000 features),
+``--full`` for 20,000, ``--postgres postgres://…/scratch`` to use PostgreSQL (the database
+is dropped and re-created).
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def setup(postgres: str | None):
+    os.environ.update(
+        SMARTCITY_HOME=tempfile.mkdtemp(prefix="portfolio-bench-"),
+        SMARTCITY_SECRET_KEY="bench-" + "x" * 50,
+        SMARTCITY_DEBUG="false",
+        SMARTCITY_HTTPS="false",
+        SMARTCITY_ALLOWED_HOSTS="testserver,localhost",
+        DJANGO_SETTINGS_MODULE="smartcity.settings",
+    )
+    os.environ.pop("SMARTCITY_MQTT_URL", None)
+    if postgres:
+        import psycopg
+
+        base, name = postgres.rsplit("/", 1)
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            connection.execute(f'CREATE DATABASE "{name}"')
+        os.environ["SMARTCITY_DATABASE_URL"] = postgres
+    else:
+        os.environ.pop("SMARTCITY_DATABASE_URL", None)
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def timed(function, repeat: int) -> float:
+    """Median seconds of ``repeat`` runs after one warm-up run."""
+    function()
+    runs = []
+    for _run in range(repeat):
+        started = time.perf_counter()
+        function()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="20,000 features (default 5,000)")
+    parser.add_argument("--features", type=int, help="any other number of features")
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--postgres", help="postgres://… URL of a scratch database (dropped!)")
+    args = parser.parse_args()
+    count = args.features or (20_000 if args.full else 5_000)
+    setup(args.postgres)
+
+    import orjson
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from bench.portfolio.fixtures import create_map_entries
+    from smartcity.core.demo import load_cities
+    from smartcity.core.models import City
+    from smartcity.portfolio.demo import load as load_portfolio
+    from smartcity.portfolio.models import MapEntry
+
+    load_cities()
+    load_portfolio()
+    dortmund = City.objects.get(slug="dortmund")
+    started = time.perf_counter()
+    create_map_entries(count // 10, dortmund)
+    client = Client()
+    url = "/api/v1/map/features.geojson"
+
+    def queries(query=""):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url + query)
+        assert response.status_code == 200, response.content[:300]
+        return len(captured), len(orjson.loads(response.content)["features"])
+
+    small_queries, small_features = queries()
+    from smartcity.portfolio.models import Project
+
+    Project.objects.filter(slug__startswith="bench-").delete()
+    total = create_map_entries(count, dortmund)
+    fill_seconds = time.perf_counter() - started
+    full_queries, full_features = queries()
+
+    in_memory = [orjson.loads(text) for text in MapEntry.objects.values_list("feature", flat=True)]
+    floor = timed(
+        lambda: orjson.dumps({"type": "FeatureCollection", "features": in_memory}), args.repeat
+    )
+    unfiltered = timed(lambda: client.get(url), args.repeat)
+    # A typical view: one action field in a part of the city (about 500 features at 20,000).
+    view = "?city=dortmund&action_field=daten-und-plattformen&bbox=7.30,51.42,7.52,51.55"
+    _view_queries, view_features = queries(view)
+    filtered = timed(lambda: client.get(url + view), args.repeat)
+
+    print(f"database: {connection.vendor}; map entries: {total} (filled in {fill_seconds:.0f} s)")
+    print(f"floor (orjson.dumps of {len(in_memory)} in-memory features): {floor * 1000:.1f} ms")
+    print(
+        f"unfiltered endpoint, {full_features} features: {unfiltered * 1000:.1f} ms "
+        f"= {unfiltered / floor:.2f}× the floor (target ≤ 3×)"
+    )
+    print(
+        f"filtered view, {view_features} features: {filtered * 1000:.1f} ms "
+        f"= {filtered / unfiltered:.3f} of unfiltered (target < 0.1)"
+    )
+    print(
+        f"queries per request: {small_queries} with {small_features} features, "
+        f"{full_queries} with {full_features} features (must be equal)"
+    )
+    return 0 if small_queries == full_queries else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
