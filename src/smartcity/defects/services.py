@@ -7,7 +7,7 @@ Every change goes through here, so a report arriving through Open311 takes the s
 import hashlib
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -20,6 +20,7 @@ from smartcity.core.models import City
 from smartcity.core.services import district_for_point
 from smartcity.core.tasks import send_email_later
 from smartcity.defects import photos as photo_intake
+from smartcity.defects.errors import ReportInvalid
 from smartcity.defects.models import (
     CLOSED_STATUSES,
     MAX_DESCRIPTION,
@@ -31,19 +32,8 @@ from smartcity.defects.models import (
     Status,
     Support,
 )
-
-DUPLICATE_RADIUS_M = 50
-DUPLICATE_DAYS = 30
-METRES_PER_DEGREE = 111_320
-
-
-class ReportInvalid(ValueError):
-    """Bad input; ``errors`` maps each field to its messages."""
-
-    def __init__(self, errors: dict[str, list[str]]):
-        self.errors = errors
-        super().__init__("; ".join(f"{field}: {' '.join(m)}" for field, m in errors.items()))
-
+from smartcity.defects.nearby import duplicate_candidates, within_radius  # noqa: F401 - API
+from smartcity.defects.review import review_photo  # noqa: F401 - part of the services
 
 # C0 control characters other than tab and line breaks: PostgreSQL refuses NUL in text and
 # XML 1.0 cannot carry any of them, so they never enter a report.
@@ -274,46 +264,6 @@ def _mail_reporter(report: Report, subject: str, text: str, base_url: str = "") 
     send_email_later(subject, body, [report.reporter_email])
 
 
-def _bounding_box(latitude: float, longitude: float, radius_m: float):
-    dlat = radius_m / METRES_PER_DEGREE
-    dlon = radius_m / (METRES_PER_DEGREE * max(math.cos(math.radians(latitude)), 0.01))
-    return latitude - dlat, latitude + dlat, longitude - dlon, longitude + dlon
-
-
-def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance (haversine) in metres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(a))
-
-
-def within_radius(queryset, latitude: float, longitude: float, radius_m: float):
-    """Reports in a circle: an indexable bounding box in SQL, then exact distance here."""
-    south, north, west, east = _bounding_box(latitude, longitude, radius_m)
-    boxed = queryset.filter(
-        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
-    )
-    found = []
-    for report in boxed:
-        distance = distance_m(latitude, longitude, report.latitude, report.longitude)
-        if distance <= radius_m:
-            report.distance = distance
-            found.append(report)
-    return sorted(found, key=lambda report: report.distance)
-
-
-def duplicate_candidates(category: Category, latitude: float, longitude: float, now=None):
-    """Open reports of the same category within 50 m from the last 30 days, nearest first."""
-    now = now or timezone.now()
-    queryset = Report.objects.select_related("category", "city").filter(
-        category=category,
-        status__in=OPEN_STATUSES,
-        created_at__gte=now - timedelta(days=DUPLICATE_DAYS),
-    )
-    return within_radius(queryset, latitude, longitude, DUPLICATE_RADIUS_M)
-
-
 def fingerprint(user=None, session_key: str | None = None) -> str:
     if user is not None and user.is_authenticated:
         basis = f"user:{user.pk}"
@@ -443,28 +393,3 @@ def _merge_supporters(duplicate: Report, original: Report) -> None:
         kind=Event.Kind.MERGED,
         public_note=_("Meldung #%(id)s wurde hiermit zusammengeführt.") % {"id": duplicate.pk},
     )
-
-
-@transaction.atomic
-def review_photo(photo: Photo, actor, *, approve: bool, boxes=None) -> Photo:
-    """Approve (optionally after blacking out faces or number plates) or hide a photo."""
-    if boxes:
-        photo.image.open("rb")
-        try:
-            data = photo.image.read()
-        finally:
-            photo.image.close()
-        try:
-            image, thumb = photo_intake.black_out(data, boxes)
-        except photo_intake.PhotoError as error:
-            raise _error("boxes", str(error)) from error
-        old = [photo.image.name, photo.thumbnail.name]
-        new_image, new_thumb = photo_intake.content_files(image, thumb)
-        photo.image.save(new_image.name, new_image, save=False)
-        photo.thumbnail.save(new_thumb.name, new_thumb, save=False)
-        storage = photo.image.storage
-        transaction.on_commit(lambda: [storage.delete(name) for name in old])
-    photo.review = Photo.Review.APPROVED if approve else Photo.Review.HIDDEN
-    photo.save()
-    Event.objects.create(report=photo.report, kind=Event.Kind.PHOTO, actor=actor)
-    return photo
