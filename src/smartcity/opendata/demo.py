@@ -163,6 +163,10 @@ def load() -> None:
             groups=[groups[code] for code in themes],
         )
         _add_distributions(dataset, rng, city)
+    # The platform's own publications, from whatever demo content the other apps loaded.
+    from smartcity.opendata import publishing
+
+    publishing.refresh_all()
 
 
 def _add_distributions(dataset: Dataset, rng: random.Random, city: City | None) -> None:

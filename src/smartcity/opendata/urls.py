@@ -28,6 +28,12 @@ urlpatterns = [
     path("daten/<str:name>/", views.dataset_page, name="dataset"),
     path("daten/<str:name>/bearbeiten/", views.dataset_edit, name="dataset_edit"),
     path("daten/<str:name>/distribution/", views.distribution_create, name="distribution_create"),
+    path("daten/<str:name>/loeschen/", views.dataset_delete, name="dataset_delete"),
+    path(
+        "daten/<str:name>/distribution/<uuid:resource_id>/loeschen/",
+        views.distribution_delete,
+        name="distribution_delete",
+    ),
     path("daten/<str:name>/aktualisieren/", views.publication_refresh, name="publication_refresh"),
     path(
         "daten/<str:name>/vorschau/<uuid:resource_id>/",

@@ -317,3 +317,26 @@ def publication_refresh(request, name: str):
         enqueue("smartcity.opendata.publishing.refresh", publication_name)
     messages.success(request, _("Die Aktualisierung wurde in Auftrag gegeben."))
     return redirect(dataset)
+
+
+@login_required
+@require_POST
+def dataset_delete(request, name: str):
+    """CKAN semantics: the dataset stays in state "deleted", so harvesters learn of it."""
+    dataset = get_object_or_404(Dataset, name=name)
+    if not request.user.has_perm("opendata.edit", dataset):
+        raise PermissionDenied
+    services.delete_dataset(dataset)
+    messages.success(request, _("Der Datensatz wurde gelöscht."))
+    return redirect("opendata:search")
+
+
+@login_required
+@require_POST
+def distribution_delete(request, name: str, resource_id):
+    dataset = get_object_or_404(Dataset, name=name)
+    if not request.user.has_perm("opendata.edit", dataset):
+        raise PermissionDenied
+    services.delete_distribution(get_object_or_404(Distribution, pk=resource_id, dataset=dataset))
+    messages.success(request, _("Die Distribution wurde entfernt."))
+    return redirect(dataset)

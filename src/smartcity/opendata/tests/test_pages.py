@@ -19,7 +19,8 @@ def test_demo_loader_is_idempotent_and_marked(demo_catalogue):
     assert count >= 25
     demo.load()
     assert Dataset.objects.count() == count
-    assert not Dataset.objects.filter(is_demo=False).exists()
+    assert not Dataset.objects.filter(is_demo=False, publication="").exists()
+    assert Dataset.objects.filter(name="dortmund-stadtbezirke", publication="stadtbezirke").exists()
 
 
 def test_search_page_shows_results_and_facet_counts(client, demo_catalogue):
@@ -181,3 +182,29 @@ def test_upload_form_keeps_csrf_and_the_limit_with_real_csrf_checks(cities, sett
     )
     assert accepted.status_code == 302
     assert Distribution.objects.get().size == 4
+
+
+def test_editor_deletes_distribution_and_dataset(editor_client, cities):
+    from django.test import Client
+
+    anonymous = Client()
+    org = factories.organization("umweltamt", city=cities["dortmund"])
+    dataset = factories.dataset("baeume", org=org)
+    distribution = factories.csv_distribution(dataset)
+    page = editor_client.get("/daten/baeume/").content.decode()
+    assert f"/daten/baeume/distribution/{distribution.id}/loeschen/" in page
+    editor_client.post(f"/daten/baeume/distribution/{distribution.id}/loeschen/")
+    assert not dataset.distributions.exists()
+    assert editor_client.get("/daten/baeume/loeschen/").status_code == 405
+    editor_client.post("/daten/baeume/loeschen/")
+    dataset.refresh_from_db()
+    assert dataset.state == "deleted"
+    assert anonymous.get("/daten/baeume/").status_code == 404
+    assert anonymous.get("/api/3/action/package_show", {"id": "baeume"}).status_code == 404
+
+
+def test_other_city_editor_may_not_delete(editor_client, cities):
+    org = factories.organization("schwerte-amt", city=cities["schwerte"])
+    factories.dataset("fremd", org=org)
+    assert editor_client.post("/daten/fremd/loeschen/").status_code == 403
+    assert Dataset.objects.get(name="fremd").state == "active"

@@ -52,3 +52,57 @@ def test_defect_statistics_are_counts_only(cities):
         assert report.description[:40] not in raw
         if report.reporter_email:
             assert report.reporter_email not in raw
+
+
+MEASUREMENT = "http://www.opengis.net/def/observationType/OGC-OM/2.0/OM_Measurement"
+
+
+def test_sensor_hourly_aggregates(db):
+    import json
+    from datetime import UTC, datetime, timedelta
+
+    from django.test import Client
+
+    from smartcity.accounts.models import User
+    from smartcity.core.tokens import create_token
+
+    secret = create_token(User.objects.create_user("station", password="x" * 12), ["sta:write"])[1]
+    hour = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(hours=3)
+    observations = [
+        {"phenomenonTime": (hour + timedelta(minutes=minute)).isoformat(), "result": value}
+        for minute, value in ((5, 10.0), (20, 14.0), (40, 12.0))
+    ]
+    body = {
+        "name": "Wetterstation Hörde",
+        "description": "Dach der Schule",
+        "Locations": [{"name": "Dach", "description": "Dach",
+                       "encodingType": "application/geo+json",
+                       "location": {"type": "Point", "coordinates": [7.49, 51.48]}}],
+        "Datastreams": [{
+            "name": "Lufttemperatur",
+            "description": "2 m über Dach",
+            "observationType": MEASUREMENT,
+            "unitOfMeasurement": {"name": "Grad Celsius", "symbol": "°C", "definition": "ucum:Cel"},
+            "Sensor": {"name": "PT100", "description": "Thermometer",
+                       "encodingType": "application/pdf", "metadata": "https://example.org/pt100.pdf"},
+            "ObservedProperty": {"name": "Lufttemperatur", "description": "Temperatur",
+                                 "definition": "https://example.org/temperatur"},
+            "Observations": observations,
+        }],
+    }  # fmt: skip
+    created = Client().post(
+        "/sta/v1.1/Things", json.dumps(body), content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )  # fmt: skip
+    assert created.status_code == 201, created.content
+    publishing.refresh("sensors.hourly.csv")
+    rows = _csv_rows("sensordaten-stundenwerte")
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["messstelle"], row["einheit"], row["anzahl"]) == ("Wetterstation Hörde", "°C", "3")
+    assert (float(row["mittel"]), float(row["minimum"]), float(row["maximum"])) == (
+        12.0,
+        10.0,
+        14.0,
+    )
+    assert row["beginn"] == hour.isoformat()
