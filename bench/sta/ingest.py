@@ -123,11 +123,13 @@ def mqtt_bench(args, env, streams, floor):
     bridge = subprocess.Popen(  # noqa: S603 - our own command
         [str(common.BIN / "smartcity"), "mqtt", "--client-id", f"bench-{uuid.uuid4().hex[:6]}"],
         env=env,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
     try:
-        time.sleep(3)
+        # The bridge prints its "running" line once the broker confirmed its subscriptions.
+        if b"running" not in bridge.stdout.readline():
+            raise RuntimeError("the MQTT bridge did not start")
         before = observation_count()
         publisher = client_from_url(args.mqtt, client_id=f"bench-pub-{uuid.uuid4().hex[:6]}")
         publisher.loop_start()

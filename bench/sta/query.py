@@ -49,6 +49,10 @@ def load(args):
     common.bulk_insert(common.rows_for(streams[:1], args.year_minutes, START, features=features))
     from django.db import connection
 
+    from smartcity.sensors.services import rollups
+
+    for stream in streams:  # COPY bypassed the service layer: build the hourly roll-ups
+        rollups.rebuild(stream)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE sensors_observation")

@@ -25,7 +25,21 @@ def delete_entity(instance) -> None:
     Sensor/ObservedProperty → Datastreams, FeatureOfInterest → Observations). Deleting a
     Location also removes the HistoricalLocations that point to it.
     """
+    from smartcity.sensors.models import FeatureOfInterest, Observation
+    from smartcity.sensors.services import rollups
+
     with transaction.atomic():
         if isinstance(instance, Location):
             HistoricalLocation.objects.filter(locations=instance).delete()
+        touched = []
+        if isinstance(instance, FeatureOfInterest):
+            touched = list(
+                Observation.objects.filter(feature_of_interest=instance, datastream__isnull=False)
+                .values_list("datastream_id", flat=True)
+                .distinct()
+            )
         instance.delete()
+        if isinstance(instance, Observation) and instance.datastream_id:
+            rollups.rebuild_hour_of(instance.datastream_id, instance.phenomenon_time_start)
+        for stream_id in touched:
+            rollups.rebuild(stream_id)

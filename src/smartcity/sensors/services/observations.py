@@ -23,6 +23,7 @@ from smartcity.sensors.models import (
     Observation,
     ResultKind,
 )
+from smartcity.sensors.services import rollups
 
 
 @dataclass
@@ -186,6 +187,8 @@ def store_observations(stream, items: list[NewObservation]) -> list[Observation]
         ]
         Observation.objects.bulk_create(rows, batch_size=1000)
         _widen_ranges(stream, rows, features.values())
+        if stream_field == "datastream":
+            rollups.add_batch(stream.pk, rows)
         signals.after_commit_created(rows)
     return rows
 

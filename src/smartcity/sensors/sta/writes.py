@@ -236,6 +236,7 @@ def _update(entity, instance, data, partial, ctx):
     if "@iot.id" in data and data["@iot.id"] != instance.pk:
         raise bad_request("@iot.id cannot be changed", "@iot.id")
     data = _drop_unchanged_read_only(entity, instance, data)
+    instance._loaded_phenomenon_time = getattr(instance, "phenomenon_time_start", None)
     values = column_values(entity, data, partial=partial)
     changed = {prop.name for prop in entity.props if prop.name in data}
     if entity.name == "Observation" and "result" in values:
@@ -275,9 +276,19 @@ def _update(entity, instance, data, partial, ctx):
         phenomenon = data.get("phenomenonTime", instance.phenomenon_time_start)
         if phenomenon is None:
             raise bad_request("Observation.phenomenonTime cannot be null", "phenomenonTime")
+    previous_time = getattr(instance, "_loaded_phenomenon_time", None)
     instance.save()
     if entity.name == "Observation" and changed & {"phenomenonTime", "resultTime"}:
         services.recompute_ranges(instance.datastream or instance.multi_datastream)
+    if (
+        entity.name == "Observation"
+        and instance.datastream_id
+        and changed & {"phenomenonTime", "result"}
+    ):
+        from smartcity.sensors.services import rollups
+
+        for moment in {previous_time, instance.phenomenon_time_start} - {None}:
+            rollups.rebuild_hour_of(instance.datastream_id, moment)
     after_commit_updated(instance, changed)
     del ctx
 

@@ -97,3 +97,34 @@ def test_count_is_exact_below_the_limit_and_estimated_above(settings, anonymous,
         assert estimated == {"@iot.count": 185}
     else:
         assert estimated["@iot.countEstimated"] is True and estimated["@iot.count"] > 0
+
+
+def test_hourly_rollups_follow_edits_and_deletes(sta, minutes):
+    from smartcity.sensors.models import HourlyAggregate, Observation
+    from smartcity.sensors.services import aggregate, rollups
+
+    first_hour = Observation.objects.filter(
+        datastream=minutes,
+        phenomenon_time_start__gte=datetime(2026, 5, 1, tzinfo=UTC),
+        phenomenon_time_start__lt=datetime(2026, 5, 1, 1, tzinfo=UTC),
+    ).order_by("phenomenon_time_start")
+    to_delete, to_edit = first_hour[0], first_hour[1]
+    assert sta.send("DELETE", f"Observations({to_delete.pk})").status_code == 200
+    response = sta.send("PATCH", f"Observations({to_edit.pk})", {"result": 1000})
+    assert response.status_code == 200
+    moved = first_hour.last()
+    response = sta.send(
+        "PATCH", f"Observations({moved.pk})", {"phenomenonTime": "2026-05-01T05:00:00Z"}
+    )
+    assert response.status_code == 200, response.content
+    hour = datetime(2026, 5, 1, tzinfo=UTC)
+    rows = aggregate(minutes, timedelta(hours=1), ["count", "max", "sum"], hour, None)
+    # minute 0 deleted, minute 1 → 1000, minute 59 moved to 05:00
+    assert rows[0]["count"] == 58 and rows[0]["max"] == 1000.0
+    assert rows[0]["sum"] == sum(range(2, 59)) + 1000
+    assert rows[-1]["start"] == datetime(2026, 5, 1, 5, tzinfo=UTC) and rows[-1]["count"] == 1
+    before = list(HourlyAggregate.objects.filter(datastream=minutes).values().order_by("hour"))
+    rollups.rebuild(minutes.pk)
+    after = list(HourlyAggregate.objects.filter(datastream=minutes).values().order_by("hour"))
+    strip = [{k: v for k, v in row.items() if k != "id"} for row in before]
+    assert strip == [{k: v for k, v in row.items() if k != "id"} for row in after]
