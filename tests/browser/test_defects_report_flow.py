@@ -182,3 +182,21 @@ def test_place_by_device_position_or_address_search(phone, defects):
     expect(page.get_by_role("combobox", name="Adresse suchen")).to_have_value(
         "Friedensplatz 1, 44135"
     )
+
+
+def test_support_an_existing_report_instead_of_a_new_one(phone, defects):
+    from smartcity.defects.models import Report
+
+    pothole, existing = defects
+    context, _requested = phone
+    page = context.new_page()
+    page.goto("/dortmund/maengel/melden/")
+    page.get_by_label("Was möchten Sie melden?").select_option("schlagloch")
+    page.locator("#defects-map").tap()
+    hint = page.locator("#duplicates")
+    hint.get_by_role("button", name="Diese Meldung unterstützen").click()
+    expect(page).to_have_url(re.compile(rf"/dortmund/maengel/{existing.pk}/$"))
+    expect(page.locator(".messages")).to_contain_text("Danke! Sie unterstützen diese Meldung.")
+    existing.refresh_from_db()
+    assert existing.supporter_count == 1
+    assert Report.objects.count() == 1  # no new report
