@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from smartcity.appointments import calendar, emails, services
+from smartcity.appointments import calendar, emails, jobs, services
 from smartcity.appointments.forms import PersonForm
 from smartcity.appointments.models import Hold, Office, Service
 from smartcity.core.models import City
@@ -180,5 +180,6 @@ def details(request, token):
             "hold": held,
             "form": form,
             "end": calendar.appointment_end(held.office, held.service, held.start),
+            "anonymise_days": jobs.anonymise_after_days(),
         },
     )

@@ -1,5 +1,6 @@
 """Event registration: capacity, waiting list, moving up, cancel link, bad input."""
 
+import os
 import re
 
 import pytest
@@ -49,3 +50,52 @@ def test_registration_through_the_page_and_cancel_link(client, event):
     response = client.post(link, {"schluessel": link.split("schluessel=")[1]})
     assert response.status_code == 302
     assert Registration.objects.get().status == Registration.Status.CANCELLED
+
+
+def test_registrations_are_anonymised_after_the_event(cities, settings):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_q.models import Schedule
+
+    from smartcity.core.tasks import sync_schedules
+    from smartcity.news import jobs
+
+    settings.NEWS_ANONYMISE_REGISTRATIONS_AFTER_DAYS = 30
+    event = make_event(cities["dortmund"], capacity=5, days=1)
+    registration, _key = services.register(event, "Erika", "erika@example.org")
+    assert jobs.anonymise_registrations(now=timezone.now() + dt.timedelta(days=20)) == 0
+    assert jobs.anonymise_registrations(now=timezone.now() + dt.timedelta(days=40)) == 1
+    registration.refresh_from_db()
+    assert (registration.name, registration.email) == ("", "")
+    sync_schedules()
+    assert Schedule.objects.get(name="smartcity:news-anonymise-registrations").func == (
+        "smartcity.news.jobs.anonymise_registrations"
+    )
+
+
+@pytest.mark.skipif(
+    not os.environ.get("SMARTCITY_TEST_DATABASE_URL"),
+    reason="SMARTCITY_TEST_DATABASE_URL not set",
+)
+def test_parallel_registrations_respect_the_capacity(transactional_db, cities):
+    import threading
+
+    from django.db import connection
+
+    event = make_event(cities["dortmund"], capacity=5)
+    barrier = threading.Barrier(20)
+
+    def register(number):
+        try:
+            barrier.wait()
+            services.register(event, f"P{number}", f"p{number}@example.org")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(n,)) for n in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert services.counts(event) == {"confirmed": 5, "waiting": 15}
