@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router
+from ninja import Field, Router, Schema
+from ninja.responses import Status
 
 from smartcity.core.api_errors import error_response
 from smartcity.core.models import City
 from smartcity.core.pagination import MAX_PAGE_SIZE, Page
+from smartcity.news import emails, services
 from smartcity.news.conditional import json_with_etag, paged
 from smartcity.news.models import Event, Post
 from smartcity.news.nearby import nearby
@@ -102,6 +105,58 @@ def get_event(request, event_id: int):
         Event.objects.published().select_related("city").prefetch_related("tags"), pk=event_id
     )
     return json_with_etag(request, EventOut.model_validate(event).model_dump(mode="json"))
+
+
+class KeyIn(Schema):
+    key: str
+
+
+class RegistrationIn(Schema):
+    name: str = Field(max_length=150)
+    email: str = Field(max_length=254)
+
+
+class RegistrationOut(Schema):
+    id: int
+    status: str
+    key: str = Field(description="Geheimer Schlüssel zum Abmelden; nur jetzt sichtbar")
+
+
+@router.post(
+    "/events/{event_id}/registrations",
+    response={201: RegistrationOut, 400: dict, 404: dict, 409: dict},
+    summary="Zu einer Veranstaltung anmelden",
+    description="Sind alle Plätze vergeben, kommt die Anmeldung auf die Warteliste "
+    "(`status`: `waiting`).",
+)
+def register_for_event(request, response: HttpResponse, event_id: int, payload: RegistrationIn):
+    response["Cache-Control"] = "no-store"
+    event = get_object_or_404(Event.objects.published().select_related("city"), pk=event_id)
+    try:
+        registration, key = services.register(event, payload.name, payload.email)
+    except services.RegistrationError as error:
+        status = 409 if error.code == "duplicate" else 400
+        code = "conflict" if status == 409 else "validation_error"
+        return error_response(status, code, error.message, {error.field: [error.message]})
+    emails.send_registration(registration, key, request.build_absolute_uri("/"))
+    return Status(201, {"id": registration.pk, "status": registration.status, "key": key})
+
+
+@router.post(
+    "/events/registrations/{registration_id}/cancel",
+    response={200: dict, 404: dict, 409: dict},
+    summary="Von einer Veranstaltung abmelden",
+)
+def cancel_registration(request, registration_id: int, payload: KeyIn):
+    try:
+        registration, moved_up = services.cancel(registration_id, payload.key)
+    except services.RegistrationError as error:
+        status = 409 if error.code == "cancelled" else 404
+        code = "conflict" if status == 409 else "not_found"
+        return error_response(status, code, error.message, {error.field: [error.message]})
+    if moved_up:
+        emails.send_moved_up(moved_up)
+    return {"id": registration.pk, "status": registration.status}
 
 
 @router.get(

@@ -76,3 +76,31 @@ def test_nearby_refuses_bad_input(client, db):
 def test_haversine_is_metres():
     # One degree of latitude is about 111 km.
     assert 111_000 < haversine(7.0, 51.0, 7.0, 52.0) < 111_400
+
+
+def test_register_and_cancel_through_the_api(client, cities):
+    from django.core import mail
+
+    event = make_event(cities["dortmund"], capacity=1)
+    url = f"/api/v1/events/{event.pk}/registrations"
+    first = client.post(
+        url, {"name": "A", "email": "a@example.org"}, content_type="application/json"
+    )
+    assert first.status_code == 201 and first.json()["status"] == "confirmed"
+    second = client.post(
+        url, {"name": "B", "email": "b@example.org"}, content_type="application/json"
+    ).json()
+    assert second["status"] == "waiting" and len(mail.outbox) == 2
+    again = client.post(
+        url, {"name": "A", "email": "a@example.org"}, content_type="application/json"
+    )
+    assert again.status_code == 409 and "email" in again.json()["error"]["fields"]
+    bad = client.post(url, {"name": "C", "email": "nope"}, content_type="application/json")
+    assert bad.status_code == 400 and "email" in bad.json()["error"]["fields"]
+
+    cancel = f"/api/v1/events/registrations/{first.json()['id']}/cancel"
+    wrong = client.post(cancel, {"key": "falsch"}, content_type="application/json")
+    assert wrong.status_code == 404
+    done = client.post(cancel, {"key": first.json()["key"]}, content_type="application/json")
+    assert done.json()["status"] == "cancelled"
+    assert "Platz" in mail.outbox[-1].subject  # B moved up
