@@ -82,15 +82,22 @@ def collection_page(entity, queryset, options: Options, ctx: Context, link_base:
     check_select(entity, options.select)
     queryset = ordered(entity, queryset, options)
     top = default_top() if options.top is None else options.top
-    rows = list(queryset[options.skip : options.skip + top + 1])
-    more = len(rows) > top
-    rows = rows[:top]
+    window = queryset[options.skip : options.skip + top + 1]
     page = {}
     if options.count:
         from smartcity.sensors.sta.counting import count
 
         page.update(count(queryset, ctx.count_mode))
-    page["value"] = serialize_many(entity, rows, options, ctx)
+    if entity.set_name == "Observations" and not options.expand and ctx.version != "v1.0":
+        from smartcity.sensors.sta import fast
+
+        values = fast.observations(window, options.select, ctx.base)
+        more = len(values) > top
+        page["value"] = values[:top]
+    else:
+        rows = list(window)
+        more = len(rows) > top
+        page["value"] = serialize_many(entity, rows[:top], options, ctx)
     if more:
         next_params = dict(params)
         next_params["$top"] = str(top)

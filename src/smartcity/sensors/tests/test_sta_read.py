@@ -97,3 +97,38 @@ def test_historical_location_recorded_when_thing_gets_its_location(anonymous, ne
     history = anonymous.get(f"Things({thing_id})/HistoricalLocations?$expand=Locations").json()
     assert len(history["value"]) == 1
     assert history["value"][0]["Locations"][0]["name"] == "Brücke Nord Ort"
+
+
+def test_fast_observation_pages_equal_the_general_serialiser(sta, network):
+    from smartcity.sensors.models import Observation
+    from smartcity.sensors.sta.entities import OBSERVATION
+    from smartcity.sensors.sta.query import Options
+    from smartcity.sensors.sta.resources import Visibility
+    from smartcity.sensors.sta.serialize import Context, entity_json
+
+    ds = network["datastream"]["@iot.id"]
+    sta.post(
+        f"Datastreams({ds})/Observations",
+        {
+            "phenomenonTime": "2026-03-02T00:00:00.250Z/2026-03-02T01:00:00Z",
+            "resultTime": "2026-03-02T01:00:01Z",
+            "validTime": "2026-03-02T00:00:00Z/2026-03-03T00:00:00Z",
+            "result": {"a": [1, 2]},
+            "resultQuality": {"ok": True},
+            "parameters": {"p": 1},
+        },
+    )
+    sta.post(f"Datastreams({ds})/Observations", {"result": True})
+    sta.post(f"Datastreams({ds})/Observations", {"result": "text"})
+    page = sta.get("Observations", **{"$orderby": "id"}).json()["value"]
+    ctx = Context(base=f"http://testserver{BASE}", version="v1.1", visibility=Visibility(True))
+    general = [
+        entity_json(OBSERVATION, row, Options(), ctx) for row in Observation.objects.order_by("pk")
+    ]
+    assert page == general
+    assert {type(item["result"]).__name__ for item in page} >= {"dict", "bool", "str", "float"}
+    selected = sta.get("Observations", **{"$orderby": "id", "$select": "result,Datastream"})
+    assert selected.json()["value"][0] == {
+        "result": 12.5,
+        "Datastream@iot.navigationLink": page[0]["@iot.selfLink"] + "/Datastream",
+    }
