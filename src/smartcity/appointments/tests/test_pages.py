@@ -121,6 +121,11 @@ def test_move_through_the_manage_link(client, office, service):
     assert booking.start == at(day, 10)
     assert len(mail.outbox) == 2 and "verschoben" in mail.outbox[1].subject
     assert client.get(link).status_code == 403  # the old key is spent
+    new_link = re.search(r"http://testserver(/termine/buchung/\S+)", mail.outbox[1].body).group(1)
+    new_key = new_link.split("schluessel=")[1]
+    client.post(new_link, {"schluessel": new_key})  # cancel
+    refused = client.get(f"/termine/buchung/{code}/verschieben/?schluessel={new_key}", follow=True)
+    assert "nicht mehr verschoben" in refused.content.decode()
 
 
 def test_staff_day_view(client, cities, office, service, django_user_model):

@@ -56,6 +56,9 @@ def move(request, code):
         booking = services.find_booking(code, key)
     except services.BookingError as error:
         return _refused(request, error)
+    if booking.status != Booking.Status.CONFIRMED or booking.start <= timezone.now():
+        messages.error(request, _("Dieser Termin kann nicht mehr verschoben werden."))
+        return redirect(emails.manage_url("", booking, key))
     if request.method == "POST":
         office, start = parse_choice(request.POST.get("choice"))
         if office is None or start is None:
