@@ -22,6 +22,7 @@ from smartcity.opendata.forms import DatasetForm, DistributionForm
 from smartcity.opendata.models import Dataset, Distribution
 
 PAGE_SIZE = 20
+INLINE_FORMATS = {"CSV", "JSON", "GEOJSON", "TXT", "PDF", "PNG", "JPEG"}
 FACET_LABELS = {
     "organization": _("Organisation"),
     "groups": _("Kategorie"),
@@ -190,12 +191,17 @@ def download(request, name: str, resource_id, filename: str):
     distribution = get_object_or_404(Distribution, pk=resource_id, dataset=dataset)
     if not distribution.file:
         raise Http404
+    # Only formats a browser cannot run as a page are shown inline; HTML, XML and the rest
+    # are downloaded, and the sandbox keeps any script in an uploaded file inert.
+    inline = distribution.format in INLINE_FORMATS
     response = FileResponse(
         distribution.file.open("rb"),
-        content_type=distribution.media_type or "application/octet-stream",
-        as_attachment=False,
+        content_type=distribution.media_type if inline else "application/octet-stream",
+        as_attachment=not inline,
         filename=filename,
     )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
     response["Access-Control-Allow-Origin"] = "*"
     if distribution.checksum:
         response["ETag"] = f'"{distribution.checksum}"'

@@ -208,3 +208,20 @@ def test_other_city_editor_may_not_delete(editor_client, cities):
     factories.dataset("fremd", org=org)
     assert editor_client.post("/daten/fremd/loeschen/").status_code == 403
     assert Dataset.objects.get(name="fremd").state == "active"
+
+
+def test_downloads_cannot_run_as_pages(client, db):
+    dataset = factories.dataset("seite")
+    from smartcity.opendata import services
+
+    html = services.save_distribution(
+        dataset, {}, content=b"<html><script>alert(1)</script></html>", filename="x.html"
+    )
+    response = client.get(html.download_path())
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert "sandbox" in response["Content-Security-Policy"]
+    csv_file = factories.csv_distribution(dataset)
+    shown = client.get(csv_file.download_path())
+    assert shown["Content-Type"] == "text/csv"
+    assert b"".join(shown.streaming_content) == b"a,b\n1,2\n"
