@@ -10,14 +10,16 @@ class SensorsConfig(AppConfig):
     def ready(self):
         from django.db.backends.signals import connection_created
 
+        from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.core.tasks import periodic
-        from smartcity.sensors import signals
+        from smartcity.sensors import demo, signals
         from smartcity.sensors.sta.mqtt import notifier
 
         connection_created.connect(register_sqlite_functions)
         periodic(
             "sensors-partitions", "smartcity.sensors.partitions.ensure_partitions", "0 3 * * *"
         )
+        demo_loaders.register("sensors", DemoLoader("sensors", demo.load, order=40))
         signals.connect(notifier)  # publishes only when SMARTCITY_MQTT_URL is set
 
 
