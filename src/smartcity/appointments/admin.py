@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.appointments import services
 from smartcity.appointments.models import Booking, Closure, Hold, Office, OpeningHours, Service
 
 
@@ -36,12 +37,52 @@ class BookingAdmin(admin.ModelAdmin):
     list_filter = ["status", "office"]
     date_hierarchy = "start"
     search_fields = ["code", "email", "name"]
-    # Capacity changes only through services (locks and counters), never by editing rows here.
-    readonly_fields = ["code", "service", "office", "start", "end", "counter", "created_at"]
-    fields = readonly_fields + ["name", "email", "status", "reminded_at", "anonymised_at"]
+    # Capacity changes only through services (locks and counters), never by editing rows
+    # here: the status is changed with the actions below.
+    readonly_fields = [
+        "code", "service", "office", "start", "end", "counter", "status", "created_at",
+        "reminded_at", "anonymised_at",
+    ]  # fmt: skip
+    fields = readonly_fields + ["name", "email"]
+    actions = ["cancel_selected", "mark_attended", "mark_missed"]
 
     def has_add_permission(self, request):
         return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # cancel instead: that frees the counters
+
+    def _each(self, request, queryset, change, done_message):
+        done = 0
+        for booking in queryset:
+            try:
+                change(booking)
+                done += 1
+            except services.BookingError as error:
+                self.message_user(request, f"{booking.code}: {error.message}", messages.ERROR)
+        self.message_user(request, done_message % {"count": done}, messages.SUCCESS)
+
+    @admin.action(description=_("Ausgewählte Termine stornieren"))
+    def cancel_selected(self, request, queryset):
+        self._each(request, queryset, services.cancel_by_staff, _("%(count)s Termine storniert."))
+
+    @admin.action(description=_("Als erschienen markieren"))
+    def mark_attended(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda booking: services.mark(booking, Booking.Status.ATTENDED),
+            _("%(count)s Termine gespeichert."),
+        )
+
+    @admin.action(description=_("Als nicht erschienen markieren"))
+    def mark_missed(self, request, queryset):
+        self._each(
+            request,
+            queryset,
+            lambda booking: services.mark(booking, Booking.Status.MISSED),
+            _("%(count)s Termine gespeichert."),
+        )
 
 
 @admin.register(Hold)

@@ -373,6 +373,18 @@ def mark(booking: Booking, status: str) -> Booking:
     return booking
 
 
+def cancel_by_staff(booking: Booking) -> Booking:
+    """The office cancels (e.g. the person called); frees the counters like a self-cancel."""
+    with transaction.atomic():
+        booking = Booking.objects.select_for_update().get(pk=booking.pk)
+        if booking.status == Booking.Status.CANCELLED:
+            raise BookingError(_("Dieser Termin wurde bereits storniert."), "code", "cancelled")
+        SlotUse.objects.filter(booking=booking).delete()
+        booking.status = Booking.Status.CANCELLED
+        booking.save(update_fields=["status"])
+    return booking
+
+
 def set_blocked(office: Office, start: dt.datetime, blocked: bool) -> Slot:
     """Block (or free again) one slot for new bookings; existing bookings stay."""
     with transaction.atomic():

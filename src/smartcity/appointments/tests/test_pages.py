@@ -155,6 +155,14 @@ def test_staff_day_view(client, cities, office, service, django_user_model):
     assert csv_text.splitlines()[0].startswith("Beginn;Ende;Schalter")
     assert f"09:00;09:15;1;{booking.code};Personalausweis;Erika Muster" in csv_text
 
+    client.post(url, {"booking": booking.pk, "action": "cancel"})
+    booking.refresh_from_db()
+    assert booking.status == Booking.Status.CANCELLED and not booking.uses.exists()
+    assert "storniert" in mail.outbox[-1].subject
+
+    csv_text = client.get(f"{url}liste.csv").content.decode("utf-8-sig")
+    assert booking.code not in csv_text  # the day list leaves cancelled bookings out
+
     # Department staff of another city may not open this office's day.
     Membership.objects.filter(user=clerk).update(city=cities["schwerte"])
     clerk = django_user_model.objects.get(pk=clerk.pk)

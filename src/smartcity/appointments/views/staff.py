@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartcity.appointments import calendar, services
+from smartcity.appointments import calendar, emails, services
 from smartcity.appointments.models import Booking, Office, Slot
 from smartcity.appointments.views.booking import parse_start
 
@@ -110,9 +110,13 @@ def _act(request, office, day):
     if "block" in request.POST or "unblock" in request.POST:
         action = "block" if "block" in request.POST else "unblock"
     try:
-        if action in ("attended", "missed", "confirmed"):
+        if action in ("attended", "missed", "confirmed", "cancel"):
             booking = get_object_or_404(Booking, pk=request.POST.get("booking"), office=office)
-            services.mark(booking, action)
+            if action == "cancel":
+                services.cancel_by_staff(booking)
+                emails.send_cancellation(booking)
+            else:
+                services.mark(booking, action)
             messages.success(request, _("Termin %(code)s gespeichert.") % {"code": booking.code})
         elif action in ("block", "unblock"):
             start = parse_start(request.POST.get(action))
