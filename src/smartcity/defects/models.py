@@ -214,8 +214,10 @@ class Report(models.Model):
         verbose_name_plural = _("Meldungen")
         ordering = ["-created_at", "-id"]
         indexes = [
+            # Open311 lists: status and date window as ranges, the bbox checked inside the index.
             models.Index(
-                fields=["city", "status", "created_at"], name="report_city_status_created"
+                fields=["city", "status", "created_at", "latitude", "longitude"],
+                name="report_status_created_bbox",
             ),
             models.Index(fields=["city", "created_at"], name="report_city_created"),
             models.Index(fields=["city", "updated_at"], name="report_city_updated"),
