@@ -119,7 +119,7 @@ def main():
 def mqtt_bench(args, env, streams, floor):
     from smartcity.core.mqtt import client_from_url
 
-    env = dict(env, SMARTCITY_MQTT_URL=args.mqtt, SENSORS_MQTT_TOPIC_PREFIX="")
+    env = dict(env, SMARTCITY_MQTT_URL=args.mqtt, PYTHONUNBUFFERED="1")
     bridge = subprocess.Popen(  # noqa: S603 - our own command
         [str(common.BIN / "smartcity"), "mqtt", "--client-id", f"bench-{uuid.uuid4().hex[:6]}"],
         env=env,

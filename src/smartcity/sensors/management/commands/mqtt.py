@@ -64,6 +64,7 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"MQTT broker unreachable: {error}") from error
         self.stdout.write("SensorThings MQTT bridge running (Ctrl+C stops it)")
+        self.stdout.flush()  # supervisors (and the benchmark) wait for this line
         try:
             threading.Event().wait()
         except KeyboardInterrupt:
