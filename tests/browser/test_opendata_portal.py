@@ -59,5 +59,11 @@ def test_chart_and_map_previews_with_text_alternatives(page, live_server, catalo
     expect(page.locator(".od-feature-list li")).to_have_count(25)
     expect(page.locator(".od-map .leaflet-interactive").first).to_be_attached()
     _no_wcag_violations(page)
+    # A dataset the platform publishes itself: districts with their boundaries.
+    page.goto("/daten/dortmund-stadtbezirke/")
+    expect(page.locator(".od-preview[data-kind=map] .od-feature-list li")).to_have_count(12)
+    expect(page.locator(".od-preview[data-kind=table] .od-table caption")).to_contain_text(
+        "12 Zeilen"
+    )
     own = urlsplit(live_server.url).netloc
     assert {urlsplit(url).netloc for url in requests if url.startswith("http")} == {own}
