@@ -8,7 +8,9 @@ from smartcity.core.api import router as core_router
 from smartcity.defects.api import router as defects_router
 from smartcity.news.api import router as news_router
 from smartcity.opendata.api import router as opendata_router
+from smartcity.participation.api import router as participation_router
 from smartcity.portfolio.api import router as portfolio_router
+from smartcity.reporting.api import router as reporting_router
 from smartcity.sensors.api import router as sensors_router
 
 api = NinjaAPI(
@@ -27,6 +29,8 @@ api = NinjaAPI(
 api_errors.install(api)
 api.add_router("/", core_router)
 api.add_router("/", portfolio_router)
+api.add_router("/", participation_router)
+api.add_router("/", reporting_router)
 api.add_router("/", sensors_router)
 api.add_router("/", defects_router)
 api.add_router("/", opendata_router)

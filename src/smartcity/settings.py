@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "smartcity.core",
     "smartcity.accounts",
     "smartcity.portfolio",
+    "smartcity.participation",
+    "smartcity.reporting",
     "smartcity.sensors",
     "smartcity.defects",
     "smartcity.opendata",

@@ -28,6 +28,8 @@ urlpatterns = [
     re_path(r"^api/", api_errors.not_found),
     # Each capability's pages go here; core comes last because of its /<city>/ pattern.
     path("", include("smartcity.portfolio.urls")),
+    path("", include("smartcity.participation.urls")),
+    path("", include("smartcity.reporting.urls")),
     path("", include("smartcity.defects.urls")),
     path("", include("smartcity.appointments.urls")),
     path("", include("smartcity.news.urls")),

@@ -44,6 +44,10 @@ RESERVED_SLUGS = {
     "catalog.rdf",
     "catalog.jsonld",
     "feeds",
+    "ideen",
+    "bericht",
+    "berichte",
+    "beteiligung",
 }
 
 
