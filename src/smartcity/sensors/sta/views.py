@@ -47,9 +47,11 @@ def bearer(request) -> str | None:
 
 
 def writer_token(request):
-    token = verify_token(bearer(request), WRITE_SCOPE)
+    token = verify_token(bearer(request))
     if token is None:
         raise StaError(401, "writing needs a token with scope sta:write (Authorization: Bearer)")
+    if not token.has_scope(WRITE_SCOPE):
+        raise StaError(403, "this token lacks the scope sta:write")
     return token
 
 

@@ -98,6 +98,15 @@ def test_writes_need_a_token_with_sta_write(db, writer_secret):
     response = bad.post("Things", thing_body())
     assert response.status_code == 401 and response["WWW-Authenticate"].startswith("Bearer")
     assert anonymous.send("DELETE", "Things(1)").status_code == 401
+    from smartcity.accounts.models import User
+    from smartcity.core.tokens import create_token
+
+    other = User.objects.create_user(
+        username="open-data", email="open-data@example.org", password="x" * 12
+    )
+    reader = StaClient(create_token(other, ["opendata:write"])[1])
+    forbidden = reader.post("Things", thing_body())
+    assert forbidden.status_code == 403 and "sta:write" in forbidden.json()["message"]
     assert counts() == (0, 0, 0, 0, 0, 0)
 
 
