@@ -100,7 +100,7 @@ def available_starts(
     counts = free_counts(office, starts[0], spans[starts[-1]][-1], now)
     result = []
     for start in starts:
-        free = min(counts.get(part, office.counters) for part in spans[start])
+        free = min(counts.get(part, office.counters_at(part)) for part in spans[start])
         if free > 0:
             result.append((start, free))
     return result

@@ -131,7 +131,7 @@ def race(office, service, day, clients: int, seed: int = 1, workers: int = 0) ->
     for thread in threads:
         thread.join()
     seconds = time.perf_counter() - began
-    capacity = len(calendar.candidate_starts(office, service, day)) * office.counters
+    capacity = sum(office.counters_at(s) for s in calendar.candidate_starts(office, service, day))
     stored = Booking.objects.filter(office=office, status=Booking.Status.CONFIRMED).count()
     if stored != totals["confirmed"]:
         errors.append(f"{stored} bookings stored but {totals['confirmed']} reported")

@@ -81,6 +81,17 @@ class Office(models.Model):
     def address(self) -> str:
         return f"{self.street}, {self.postcode} {self.town}"
 
+    def counters_at(self, start) -> int:
+        """Capacity at ``start``: the opening-hours span's own number, else the office's."""
+        local = timezone.localtime(start)
+        # Kept on the instance: asked once per slot while listing or booking a day.
+        if "_hours" not in self.__dict__:
+            self.__dict__["_hours"] = list(self.opening_hours.all())
+        for hours in self.__dict__["_hours"]:
+            if hours.weekday == local.weekday() and hours.opens <= local.time() < hours.closes:
+                return hours.counters or self.counters
+        return self.counters
+
 
 class OpeningHours(models.Model):
     office = models.ForeignKey(
@@ -92,6 +103,12 @@ class OpeningHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("Wochentag"), choices=WEEKDAYS)
     opens = models.TimeField(_("öffnet"))
     closes = models.TimeField(_("schließt"))
+    counters = models.PositiveSmallIntegerField(
+        _("Schalter"),
+        null=True,
+        blank=True,
+        help_text=_("Nur wenn in dieser Zeit anders viele Schalter besetzt sind als sonst."),
+    )
 
     class Meta:
         verbose_name = _("Öffnungszeit")
@@ -101,7 +118,11 @@ class OpeningHours(models.Model):
             models.CheckConstraint(
                 condition=models.Q(closes__gt=models.F("opens")),
                 name="appointments_hours_order",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(counters__isnull=True) | models.Q(counters__gte=1),
+                name="appointments_hours_counters",
+            ),
         ]
 
     def __str__(self):

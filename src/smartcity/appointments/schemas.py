@@ -12,6 +12,11 @@ class OpeningHoursOut(Schema):
     weekday: int = Field(description="0 = Montag … 6 = Sonntag")
     opens: dt.time
     closes: dt.time
+    counters: int = Field(description="Gleichzeitige Termine in dieser Zeit")
+
+    @staticmethod
+    def resolve_counters(obj) -> int:
+        return obj.counters or obj.office.counters
 
 
 class OfficeOut(Schema):

@@ -143,7 +143,10 @@ def _lock_slots(pairs: list[tuple[Office, list[dt.datetime]]], now) -> list[Slot
     condition = Q(pk__in=[])
     for office, starts in pairs:
         Slot.objects.bulk_create(
-            [Slot(office=office, start=start, capacity=office.counters) for start in starts],
+            [
+                Slot(office=office, start=start, capacity=office.counters_at(start))
+                for start in starts
+            ],
             ignore_conflicts=True,
         )
         condition |= Q(office=office, start__in=starts)
@@ -389,7 +392,8 @@ def set_blocked(office: Office, start: dt.datetime, blocked: bool) -> Slot:
     """Block (or free again) one slot for new bookings; existing bookings stay."""
     with transaction.atomic():
         Slot.objects.bulk_create(
-            [Slot(office=office, start=start, capacity=office.counters)], ignore_conflicts=True
+            [Slot(office=office, start=start, capacity=office.counters_at(start))],
+            ignore_conflicts=True,
         )
         slot = Slot.objects.select_for_update().get(office=office, start=start)
         slot.blocked = blocked

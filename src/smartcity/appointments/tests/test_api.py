@@ -48,6 +48,7 @@ def test_services_and_offices_with_etag(client, office, service):
         "weekday": 0,
         "opens": "08:00:00",
         "closes": "12:00:00",
+        "counters": 1,
     }
     assert client.get(f"{API}/services?page_size=1&page=2").json()["results"] == []
 

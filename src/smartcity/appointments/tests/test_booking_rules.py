@@ -226,3 +226,19 @@ def test_blocked_slots_cannot_be_booked(office, service, now):
 def test_local_time_is_used_for_days(office, service, now):
     booking, _key = book(service, office, at(MONDAY, 8), now)
     assert timezone.localtime(booking.start).hour == 8
+
+
+def test_capacity_can_differ_by_time_of_day(cities, now):
+    office = make_office(cities["dortmund"], counters=3)
+    # Afternoon with a single counter.
+    office.opening_hours.create(weekday=0, opens=dt.time(13, 0), closes=dt.time(15, 0), counters=1)
+    service = make_service(cities["dortmund"], [office])
+    free = dict(calendar.available_starts(office, service, MONDAY, now=now))
+    assert free[at(MONDAY, 9)] == 3 and free[at(MONDAY, 13)] == 1
+    book(service, office, at(MONDAY, 13), now, email="a@example.org")
+    with pytest.raises(BookingError):
+        book(service, office, at(MONDAY, 13), now, email="b@example.org")
+    for letter in "cde":
+        book(service, office, at(MONDAY, 9), now, email=f"{letter}@example.org")
+    with pytest.raises(BookingError):
+        book(service, office, at(MONDAY, 9), now, email="f@example.org")

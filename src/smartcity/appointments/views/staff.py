@@ -88,7 +88,7 @@ def day_view(request, office_id, day):
             start += step
     counters = [
         (number, [b for b in bookings if b.counter == number])
-        for number in range(1, office.counters + 1)
+        for number in range(1, max([office.counters] + [b.counter for b in bookings]) + 1)
     ]
     return render(
         request,
