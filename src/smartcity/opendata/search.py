@@ -307,6 +307,7 @@ def search(query: SearchQuery, *, prefetch: bool = True) -> SearchResult:
         listed = listed.annotate(score=_score(terms))
     listed = listed.order_by(*ordering)
     if prefetch:
+        listed = listed.defer("search_text", "search_title")
         listed = listed.select_related("organization", "city").prefetch_related(
             "tags", "groups", "distributions"
         )

@@ -212,7 +212,11 @@ class CatalogPage:
 
 
 def catalog_queryset(modified_since: datetime | None = None):
-    queryset = Dataset.objects.public().select_related("organization", "city")
+    queryset = (
+        Dataset.objects.public()
+        .select_related("organization", "city")
+        .defer("search_text", "search_title")
+    )
     if modified_since is not None:
         queryset = queryset.filter(metadata_modified__gte=modified_since)
     return queryset.prefetch_related("tags", "groups", "distributions").order_by(
