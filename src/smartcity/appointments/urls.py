@@ -12,6 +12,7 @@ urlpatterns = [
     path("termine/reservierung/<str:token>/", booking.details, name="details"),
     path("termine/buchung/<str:code>/", manage.manage, name="manage"),
     path("termine/buchung/<str:code>/verschieben/", manage.move, name="move"),
+    path("termine/buchung/<str:code>/termin.ics", manage.ics, name="ics"),
     path("termine/<slug:city>/<slug:service>/", booking.choose_office, name="office"),
     path("termine/<slug:city>/<slug:service>/zeit/", booking.choose_time, name="time"),
     path("termine/<slug:city>/<slug:service>/reservieren/", booking.hold, name="hold"),

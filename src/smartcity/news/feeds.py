@@ -93,6 +93,38 @@ def news_feed(request, city, tag=None):
     return condition(last_modified_func=_posts_changed)(NewsFeed())(request, city=city, tag=tag)
 
 
+def _calendar_entry(request, event, host: str) -> CalendarEvent:
+    entry = CalendarEvent()
+    entry.add("uid", f"event-{event.pk}@{host}")
+    entry.add("dtstamp", event.updated_at)
+    entry.add("dtstart", event.start)
+    entry.add("dtend", event.end)
+    entry.add("summary", event.title)
+    entry.add("description", strip_tags(event.description))
+    entry.add("location", ", ".join(part for part in (event.place, event.address) if part))
+    entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
+    if event.latitude is not None and event.longitude is not None:
+        entry.add("geo", vGeo((event.latitude, event.longitude)))
+    entry.add("categories", [event.get_category_display()] + [t.name for t in event.tags.all()])
+    return entry
+
+
+def event_ical(request, city, slug):
+    """One event as a calendar file ("In meinen Kalender")."""
+    event = get_object_or_404(
+        Event.objects.published().select_related("city").prefetch_related("tags"),
+        city__slug=city,
+        slug=slug,
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Smart City Dortmund Schwerte//Veranstaltungen//DE")
+    calendar.add("version", "2.0")
+    calendar.add_component(_calendar_entry(request, event, request.get_host().split(":")[0]))
+    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
+
+
 @condition(last_modified_func=_events_changed)
 def events_ical(request, city, tag=None):
     city = get_object_or_404(City, slug=city)
@@ -114,20 +146,7 @@ def events_ical(request, city, tag=None):
     calendar.add("x-wr-timezone", timezone.get_current_timezone_name())
     host = request.get_host().split(":")[0]
     for event in events:
-        entry = CalendarEvent()
-        entry.add("uid", f"event-{event.pk}@{host}")
-        entry.add("dtstamp", event.updated_at)
-        entry.add("dtstart", event.start)
-        entry.add("dtend", event.end)
-        entry.add("summary", event.title)
-        entry.add("description", strip_tags(event.description))
-        entry.add("location", ", ".join(part for part in (event.place, event.address) if part))
-        entry.add("url", request.build_absolute_uri(event.get_absolute_url()))
-        if event.latitude is not None and event.longitude is not None:
-            entry.add("geo", vGeo((event.latitude, event.longitude)))
-        categories = [event.get_category_display()] + [t.name for t in event.tags.all()]
-        entry.add("categories", categories)
-        calendar.add_component(entry)
+        calendar.add_component(_calendar_entry(request, event, host))
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="veranstaltungen-{city.slug}.ics"'
     return response

@@ -14,4 +14,5 @@ urlpatterns = [
     path("<slug:city>/veranstaltungen/", views.event_list, name="events"),
     path("<slug:city>/veranstaltungen/abmelden/<int:pk>/", views.unregister, name="unregister"),
     path("<slug:city>/veranstaltungen/<slug:slug>/", views.event_detail, name="event"),
+    path("<slug:city>/veranstaltungen/<slug:slug>/termin.ics", feeds.event_ical, name="event_ical"),
 ]

@@ -80,6 +80,10 @@ def test_booking_mails_ics_and_the_cancel_link_frees_the_slot(client, office, se
     page = client.get(link).content.decode()
     assert booking.code in page and "Termin absagen" in page
     key = link.split("schluessel=")[1]
+    download = client.get(f"/termine/buchung/{booking.code}/termin.ics?schluessel={key}")
+    assert Calendar.from_ical(download.content).walk("VEVENT")[0].decoded("dtstart") == start
+    assert client.get(f"/termine/buchung/{booking.code}/termin.ics?schluessel=x").status_code == 403
+    key = link.split("schluessel=")[1]
     client.post(link, {"schluessel": key})
     booking.refresh_from_db()
     assert booking.status == Booking.Status.CANCELLED

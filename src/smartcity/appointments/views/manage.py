@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -102,3 +103,17 @@ def move(request, code):
             "times": by_day.get(day, []),
         },
     )
+
+
+def ics(request, code):
+    """The appointment as a calendar file, with the same code and key as the manage page."""
+    key = _key(request)
+    try:
+        booking = services.find_booking(code, key)
+    except services.BookingError as error:
+        return _refused(request, error)
+    link = emails.manage_url(request.build_absolute_uri("/"), booking, key)
+    response = HttpResponse(emails.ics_for(booking, link), content_type="text/calendar")
+    response["Content-Disposition"] = f'attachment; filename="termin-{booking.code}.ics"'
+    response["Cache-Control"] = "no-store"
+    return response

@@ -52,3 +52,12 @@ def test_ical_feed_per_city_and_tag(client, cities):
         client.get("/feeds/dortmund/veranstaltungen/beteiligung.ics").content
     )
     assert [str(e["summary"]) for e in tagged.walk("VEVENT")] == ["Werkstatt im Lab"]
+
+
+def test_single_event_calendar_file(client, cities):
+    event = make_event(cities["dortmund"], title="Werkstatt", slug="werkstatt")
+    page = client.get("/dortmund/veranstaltungen/werkstatt/").content.decode()
+    assert "/dortmund/veranstaltungen/werkstatt/termin.ics" in page
+    response = client.get("/dortmund/veranstaltungen/werkstatt/termin.ics")
+    [entry] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert str(entry["summary"]) == "Werkstatt" and entry.decoded("dtstart") == event.start
