@@ -54,6 +54,11 @@ def max_per_email_per_day() -> int:
 # --- Checks -----------------------------------------------------------------------------------
 
 
+def aware(start: dt.datetime) -> dt.datetime:
+    """A start without a UTC offset is read as local time (Europe/Berlin)."""
+    return timezone.make_aware(start) if timezone.is_naive(start) else start
+
+
 def check_start(service: Service, office: Office, start: dt.datetime, now=None) -> None:
     """Refuse a start that is not offered here, in the past, on a closed day or off the grid."""
     now = now or timezone.now()
@@ -61,8 +66,7 @@ def check_start(service: Service, office: Office, start: dt.datetime, now=None) 
         raise BookingError(
             _("Diese Dienstleistung wird in dieser Dienststelle nicht angeboten."), "office"
         )
-    if timezone.is_naive(start):
-        start = timezone.make_aware(start)
+    start = aware(start)
     if start <= now:
         raise BookingError(_("Dieser Termin liegt in der Vergangenheit."), "start", "past")
     day = timezone.localdate(start)
@@ -187,6 +191,7 @@ def _occupy(slots: list[Slot], counter: int, **owner) -> None:
 def hold(service: Service, office: Office, start: dt.datetime, now=None) -> Hold:
     """Keep a slot for ``hold_minutes()`` while the person enters their details."""
     now = now or timezone.now()
+    start = aware(start)
     check_start(service, office, start, now)
     starts = calendar.spanned_starts(office, service, start)
     with transaction.atomic():
@@ -235,6 +240,7 @@ def book(
 ) -> tuple[Booking, str]:
     """Book a free slot directly. Returns the booking and its secret key (shown once)."""
     now = now or timezone.now()
+    start = aware(start)
     name, email = clean_person(name, email)
     check_start(service, office, start, now)
     starts = calendar.spanned_starts(office, service, start)
@@ -330,6 +336,7 @@ def move(code: str, key: str, office: Office, start: dt.datetime, now=None) -> t
     Returns the booking and its new key; the old key stops working.
     """
     now = now or timezone.now()
+    start = aware(start)
     booking = find_booking(code, key)
     _check_changeable(booking, now)
     service = booking.service

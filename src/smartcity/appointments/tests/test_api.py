@@ -114,6 +114,9 @@ def test_direct_booking_refusals(client, office, service, settings):
     past = post(client, f"{API}/bookings", data | {"start": "2020-01-06T09:00:00+01:00"})
     assert past.status_code == 400
     assert past.json()["error"]["fields"]["start"] == ["Dieser Termin liegt in der Vergangenheit."]
+    # Without an offset the time is read as local time.
+    naive = post(client, f"{API}/bookings", data | {"start": f"{day}T11:00:00", "email": "n@x.org"})
+    assert naive.status_code == 201 and naive.json()["start"] == at(day, 11).isoformat()
     missing = post(client, f"{API}/bookings", {"name": "Max", "email": "max@example.org"})
     assert set(missing.json()["error"]["fields"]) == {"service", "office", "start"}
     bad = post(client, f"{API}/bookings", {"name": "Max"})
