@@ -10,134 +10,16 @@ uniqueness makes the database refuse a double booking even if this logic had a b
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartcity.appointments import calendar
-from smartcity.appointments.models import (
-    Booking,
-    Hold,
-    Office,
-    Service,
-    Slot,
-    SlotUse,
-    hash_key,
-    setting,
-)
-
-
-class BookingError(Exception):
-    """A refused request; ``field`` names the input at fault, ``code`` is machine-readable."""
-
-    def __init__(self, message: str, field: str = "__all__", code: str = "invalid"):
-        super().__init__(message)
-        self.message = message
-        self.field = field
-        self.code = code
-
-
-def hold_minutes() -> int:
-    return setting("HOLD_MINUTES", 10)
-
-
-def max_per_email_per_day() -> int:
-    return setting("MAX_PER_EMAIL_PER_DAY", 2)
-
-
-# --- Checks -----------------------------------------------------------------------------------
-
-
-def aware(start: dt.datetime) -> dt.datetime:
-    """A start without a UTC offset is read as local time (Europe/Berlin)."""
-    return timezone.make_aware(start) if timezone.is_naive(start) else start
-
-
-def check_start(service: Service, office: Office, start: dt.datetime, now=None) -> None:
-    """Refuse a start that is not offered here, in the past, on a closed day or off the grid."""
-    now = now or timezone.now()
-    if not office.is_active or not service.offices.filter(pk=office.pk).exists():
-        raise BookingError(
-            _("Diese Dienstleistung wird in dieser Dienststelle nicht angeboten."), "office"
-        )
-    start = aware(start)
-    if start <= now:
-        raise BookingError(_("Dieser Termin liegt in der Vergangenheit."), "start", "past")
-    day = timezone.localdate(start)
-    if day > timezone.localdate(now) + dt.timedelta(days=office.booking_days):
-        raise BookingError(
-            _("Termine sind höchstens %(days)s Tage im Voraus buchbar.")
-            % {"days": office.booking_days},
-            "start",
-            "too_far",
-        )
-    reason = calendar.closed_reason(office, day)
-    if reason:
-        raise BookingError(
-            _("An diesem Tag ist die Dienststelle geschlossen (%(reason)s).") % {"reason": reason},
-            "start",
-            "closed",
-        )
-    if start not in calendar.candidate_starts(office, service, day):
-        raise BookingError(
-            _("Zu dieser Uhrzeit beginnt kein Termin für diese Dienstleistung."), "start"
-        )
-
-
-def clean_person(name: str, email: str) -> tuple[str, str]:
-    name = (name or "").strip()
-    email = (email or "").strip()
-    if not name:
-        raise BookingError(_("Bitte geben Sie Ihren Namen an."), "name", "required")
-    if len(name) > 150:
-        raise BookingError(_("Der Name ist zu lang (höchstens 150 Zeichen)."), "name")
-    try:
-        validate_email(email)
-    except ValidationError:
-        raise BookingError(
-            _("Bitte geben Sie eine gültige E-Mail-Adresse an."), "email", "invalid"
-        ) from None
-    local, _at, domain = email.rpartition("@")
-    return name, f"{local}@{domain.lower()}"
-
-
-def _lock_email(email: str) -> None:
-    """Serialise bookings of one address so the daily limit holds under concurrency."""
-    if connection.vendor == "postgresql":
-        digest = hashlib.sha256(email.lower().encode()).digest()
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)]
-            )
-    # SQLite: the IMMEDIATE transaction already serialises every writer.
-
-
-def _check_email_limit(email: str, day: dt.date, exclude: Booking | None = None) -> None:
-    zone = timezone.get_current_timezone()
-    day_start = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
-    taken = Booking.objects.filter(
-        email__iexact=email,
-        status__in=[Booking.Status.CONFIRMED, Booking.Status.ATTENDED],
-        start__gte=day_start,
-        start__lt=day_start + dt.timedelta(days=1),
-    )
-    if exclude is not None:
-        taken = taken.exclude(pk=exclude.pk)
-    limit = max_per_email_per_day()
-    if taken.count() >= limit:
-        raise BookingError(
-            _("Mit dieser E-Mail-Adresse sind an diesem Tag schon %(limit)s Termine gebucht.")
-            % {"limit": limit},
-            "email",
-            "limit_reached",
-        )
-
+from smartcity.appointments import calendar, checks
+from smartcity.appointments.checks import BookingError as BookingError  # raised by all below
+from smartcity.appointments.models import Booking, Hold, Office, Service, Slot, SlotUse, hash_key
 
 # --- Capacity under lock ------------------------------------------------------------------------
 
@@ -191,8 +73,8 @@ def _occupy(slots: list[Slot], counter: int, **owner) -> None:
 def hold(service: Service, office: Office, start: dt.datetime, now=None) -> Hold:
     """Keep a slot for ``hold_minutes()`` while the person enters their details."""
     now = now or timezone.now()
-    start = aware(start)
-    check_start(service, office, start, now)
+    start = checks.aware(start)
+    checks.check_start(service, office, start, now)
     starts = calendar.spanned_starts(office, service, start)
     with transaction.atomic():
         slots = _lock_slots([(office, starts)], now)
@@ -204,7 +86,7 @@ def hold(service: Service, office: Office, start: dt.datetime, now=None) -> Hold
             service=service,
             office=office,
             start=start,
-            expires_at=now + dt.timedelta(minutes=hold_minutes()),
+            expires_at=now + dt.timedelta(minutes=checks.hold_minutes()),
         )
         _occupy(slots, counter, hold=held)
     return held
@@ -240,13 +122,13 @@ def book(
 ) -> tuple[Booking, str]:
     """Book a free slot directly. Returns the booking and its secret key (shown once)."""
     now = now or timezone.now()
-    start = aware(start)
-    name, email = clean_person(name, email)
-    check_start(service, office, start, now)
+    start = checks.aware(start)
+    name, email = checks.clean_person(name, email)
+    checks.check_start(service, office, start, now)
     starts = calendar.spanned_starts(office, service, start)
     with transaction.atomic():
-        _lock_email(email)
-        _check_email_limit(email, timezone.localdate(start))
+        checks.lock_email(email)
+        checks.check_email_limit(email, timezone.localdate(start))
         slots = _lock_slots([(office, starts)], now)
         counter = _free_counter(slots)
         if counter is None:
@@ -259,7 +141,7 @@ def book(
 def confirm_hold(token: str, name: str, email: str, now=None) -> tuple[Booking, str]:
     """Turn a hold into a booking, if it has not expired."""
     now = now or timezone.now()
-    name, email = clean_person(name, email)
+    name, email = checks.clean_person(name, email)
     expired = BookingError(
         _("Ihre Reservierung ist abgelaufen. Bitte wählen Sie den Termin erneut."),
         "hold",
@@ -270,8 +152,8 @@ def confirm_hold(token: str, name: str, email: str, now=None) -> tuple[Booking, 
         raise expired
     starts = calendar.spanned_starts(held.office, held.service, held.start)
     with transaction.atomic():
-        _lock_email(email)
-        _check_email_limit(email, timezone.localdate(held.start))
+        checks.lock_email(email)
+        checks.check_email_limit(email, timezone.localdate(held.start))
         _lock_slots([(held.office, starts)], now)
         # Re-read under the lock: another request may have let it expire or used it.
         held = Hold.objects.filter(pk=held.pk, expires_at__gt=now).first()
@@ -336,11 +218,11 @@ def move(code: str, key: str, office: Office, start: dt.datetime, now=None) -> t
     Returns the booking and its new key; the old key stops working.
     """
     now = now or timezone.now()
-    start = aware(start)
+    start = checks.aware(start)
     booking = find_booking(code, key)
     _check_changeable(booking, now)
     service = booking.service
-    check_start(service, office, start, now)
+    checks.check_start(service, office, start, now)
     old_starts = calendar.spanned_starts(booking.office, service, booking.start)
     new_starts = calendar.spanned_starts(office, service, start)
     with transaction.atomic():
@@ -348,8 +230,8 @@ def move(code: str, key: str, office: Office, start: dt.datetime, now=None) -> t
         if not booking.key_matches(key):
             raise BookingError(_("Dieser Schlüssel ist nicht mehr gültig."), "key", "wrong_key")
         _check_changeable(booking, now)
-        _lock_email(booking.email)
-        _check_email_limit(booking.email, timezone.localdate(start), exclude=booking)
+        checks.lock_email(booking.email)
+        checks.check_email_limit(booking.email, timezone.localdate(start), exclude=booking)
         slots = _lock_slots([(booking.office, old_starts), (office, new_starts)], now)
         targets = [
             slot for slot in slots if slot.office_id == office.pk and slot.start in new_starts
