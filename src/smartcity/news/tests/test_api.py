@@ -104,3 +104,11 @@ def test_register_and_cancel_through_the_api(client, cities):
     done = client.post(cancel, {"key": first.json()["key"]}, content_type="application/json")
     assert done.json()["status"] == "cancelled"
     assert "Platz" in mail.outbox[-1].subject  # B moved up
+
+
+def test_openapi_documents_news_events_and_nearby(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ["/news", "/news/{post_id}", "/events", "/events/{event_id}", "/nearby"]:
+        assert f"/api/v1{path}" in paths
+    parameters = {p["name"] for p in paths["/api/v1/nearby"]["get"]["parameters"]}
+    assert {"lat", "lon", "radius", "page", "page_size"} <= parameters
