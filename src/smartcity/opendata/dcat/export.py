@@ -219,9 +219,9 @@ def catalog_queryset(modified_since: datetime | None = None):
     )
     if modified_since is not None:
         queryset = queryset.filter(metadata_modified__gte=modified_since)
-    return queryset.prefetch_related("tags", "groups", "distributions").order_by(
-        "-metadata_modified", "id"
-    )
+    # By id: served by an index, and a dataset changed while a harvester pages through the
+    # catalogue keeps its page (ordering by change date would move it and skip others).
+    return queryset.prefetch_related("tags", "groups", "distributions").order_by("id")
 
 
 def catalog_page(base: str, path: str, fmt: str, page: int, modified_since=None) -> CatalogPage:
