@@ -48,7 +48,9 @@ def _params(request, limit_handler) -> tuple[dict, dict]:
     params: dict = {}
     for key in request.GET:
         values = request.GET.getlist(key)
-        params[key] = values if len(values) > 1 and key.endswith("_list") else values[-1]
+        # Repeated keys (``facet.field=tags&facet.field=groups``, as requests sends lists)
+        # stay a list; list parameters also accept one JSON-encoded value.
+        params[key] = values if len(values) > 1 else values[0]
     if request.method != "POST":
         return params, {}
     content_type = request.META.get("CONTENT_TYPE", "")

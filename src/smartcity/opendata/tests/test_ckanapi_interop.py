@@ -69,6 +69,8 @@ def test_get_only_client_works_too(live_server, portal):
     with RemoteCKAN(live_server.url, get_only=True) as client:
         assert client.action.package_list()[:2] == ["datensatz-00", "datensatz-01"]
         assert client.action.package_search(fq="tags:Parken")["count"] == 13
+        facets = client.action.package_search(**{"facet.field": ["tags", "organization"]})
+        assert set(facets["search_facets"]) == {"tags", "organization"}
 
 
 def test_incremental_harvest_returns_exactly_the_changed(portal):
