@@ -16,7 +16,6 @@ from ninja import Header, Router
 from ninja.responses import Status
 
 from smartcity.appointments import calendar, emails, services
-from smartcity.appointments.conditional import json_with_etag, paged
 from smartcity.appointments.models import Office, Service
 from smartcity.appointments.schemas import (
     BookingCreated,
@@ -33,6 +32,7 @@ from smartcity.appointments.schemas import (
     SlotList,
 )
 from smartcity.core.api_errors import error_response
+from smartcity.core.conditional import json_with_etag, paged
 from smartcity.core.pagination import MAX_PAGE_SIZE
 
 router = Router(tags=["Terminbuchung"])

@@ -13,10 +13,10 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status
 
 from smartcity.core.api_errors import error_response
+from smartcity.core.conditional import json_with_etag, paged
 from smartcity.core.models import City
 from smartcity.core.pagination import MAX_PAGE_SIZE, Page
 from smartcity.news import emails, services
-from smartcity.news.conditional import json_with_etag, paged
 from smartcity.news.models import Event, Post
 from smartcity.news.nearby import nearby
 from smartcity.news.schemas import EventOut, EventPage, NearbyPage, PostOut, PostPage

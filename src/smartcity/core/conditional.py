@@ -1,6 +1,6 @@
 """JSON answers with an ETag; ``If-None-Match`` with the current tag gets ``304``.
 
-(The same small helper lives in ``news``; it belongs in ``core`` once core offers one.)
+Used by the app API's lists (news, events, appointments) so the city app can cache them.
 """
 
 from __future__ import annotations
