@@ -10,10 +10,14 @@ class AppointmentsConfig(AppConfig):
     def ready(self):
         from smartcity.appointments import demo
         from smartcity.appointments.personal_data import erase, export
+        from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, PersonalData, demo_loaders, personal_data
         from smartcity.core.tasks import periodic
 
         demo_loaders.register("appointments", DemoLoader("appointments", demo.load, order=60))
+        navigation.register(
+            "appointments", NavItem("appointments", _("Termine"), "appointments:index", order=50)
+        )
         personal_data.register("appointments", PersonalData("appointments", export, erase))
         periodic("appointment-reminders", "smartcity.appointments.jobs.send_reminders", "0 * * * *")
         periodic(

@@ -8,6 +8,7 @@ class NewsConfig(AppConfig):
     verbose_name = _("Aktuelles und Veranstaltungen")
 
     def ready(self):
+        from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, PersonalData, demo_loaders, personal_data
         from smartcity.core.tasks import periodic
         from smartcity.news import demo, map_layer
@@ -16,6 +17,10 @@ class NewsConfig(AppConfig):
         demo_loaders.register("news", DemoLoader("news", demo.load, order=70))
         personal_data.register("news", PersonalData("news", export, erase))
         map_layer.register()
+        navigation.register("news", NavItem("news", _("Aktuelles"), "news:posts", True, 60))
+        navigation.register(
+            "events", NavItem("events", _("Veranstaltungen"), "news:events", True, 61)
+        )
         periodic(
             "news-anonymise-registrations",
             "smartcity.news.jobs.anonymise_registrations",
