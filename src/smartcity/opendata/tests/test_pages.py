@@ -225,3 +225,7 @@ def test_downloads_cannot_run_as_pages(client, db):
     shown = client.get(csv_file.download_path())
     assert shown["Content-Type"] == "text/csv"
     assert b"".join(shown.streaming_content) == b"a,b\n1,2\n"
+
+
+def test_portal_is_in_the_main_navigation(client, cities):
+    assert 'href="/daten/"' in client.get("/").content.decode()
