@@ -54,8 +54,10 @@ def prepare_environment(args) -> dict:
     for key in ("SMARTCITY_DATABASE_URL", "SMARTCITY_MQTT_URL"):
         if key not in env:
             os.environ.pop(key, None)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "smartcity.settings"
-    sys.path.insert(0, str(ROOT / "src"))
+    env["DJANGO_SETTINGS_MODULE"] = os.environ["DJANGO_SETTINGS_MODULE"] = "bench_settings"
+    here = str(Path(__file__).resolve().parent)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [here, env.get("PYTHONPATH")]))
+    sys.path[:0] = [here, str(ROOT / "src")]
     import django
 
     django.setup()
