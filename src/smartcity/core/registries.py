@@ -113,6 +113,9 @@ class MapLayer:
     colour: str = "#00568f"
     # Status codes this layer's items can have, so ``?status=`` accepts them.
     statuses: frozenset[str] = frozenset()
+    # Optional fast path for large layers: the same Features already serialised and joined
+    # with commas (``b""`` for none); the GeoJSON endpoint prefers it to ``features``.
+    features_json: Callable[[Any, MapFilters], bytes] | None = None
 
     def applies_to(self, filters: MapFilters) -> bool:
         return filters.active() <= set(self.filters)

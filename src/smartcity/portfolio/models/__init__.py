@@ -1,4 +1,4 @@
-from smartcity.portfolio.models.mapindex import MapEntry
+from smartcity.portfolio.models.mapindex import MapEntry, MapEntryKey
 from smartcity.portfolio.models.media import ProjectChange, ProjectImage, ProjectLink
 from smartcity.portfolio.models.organisations import (
     ExpertTeam,
@@ -27,6 +27,7 @@ __all__ = [
     "Indicator",
     "IndicatorValue",
     "MapEntry",
+    "MapEntryKey",
     "Milestone",
     "Partner",
     "PartnerKind",

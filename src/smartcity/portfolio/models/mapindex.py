@@ -13,10 +13,6 @@ class MapEntry(models.Model):
     layer = models.CharField(_("Ebene"), max_length=40)
     object_id = models.PositiveIntegerField()
     title = models.CharField(_("Titel"), max_length=200)
-    # "|slug|slug|" so one LIKE finds any member; cities, action fields and partners.
-    cities = models.CharField(max_length=200, default="|")
-    action_fields = models.CharField(max_length=500, default="|")
-    partners = models.TextField(default="|")
     kind = models.CharField(max_length=30, blank=True)
     status = models.CharField(max_length=30, blank=True)
     district = models.CharField(max_length=60, blank=True)
@@ -38,3 +34,19 @@ class MapEntry(models.Model):
 
     def __str__(self):
         return f"{self.layer}: {self.title}"
+
+
+class MapEntryKey(models.Model):
+    """An indexed filter key of a map entry: ``city:<slug>``, ``field:<slug>``,
+    ``partner:<slug>`` (an entry may have several of each)."""
+
+    entry = models.ForeignKey(MapEntry, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=140)
+
+    class Meta:
+        verbose_name = _("Filterschlüssel eines Karteneintrags")
+        verbose_name_plural = _("Filterschlüssel von Karteneinträgen")
+        indexes = [models.Index(fields=["key", "entry"])]
+
+    def __str__(self):
+        return self.key

@@ -111,7 +111,19 @@ def feature_parts(query: MapQuery):
 
 
 def feature_collection(query: MapQuery) -> bytes:
-    return b'{"type":"FeatureCollection","features":[' + b",".join(feature_parts(query)) + b"]}"
+    """The GeoJSON document; layers with a ``features_json`` fast path join in the database."""
+    parts = []
+    for layer in query.layers:
+        if not layer.applies_to(query.filters):
+            continue
+        if layer.features_json is not None:
+            joined = layer.features_json(query.city, query.filters)
+            if joined:
+                parts.append(joined)
+            continue
+        for feature in layer.features(query.city, query.filters):
+            parts.append(feature if isinstance(feature, bytes) else orjson.dumps(feature))
+    return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
 
 
 def features(query: MapQuery) -> list[dict]:
