@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import connection
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
@@ -29,8 +28,6 @@ SORT_FIELDS = {
 # Terms this short only match at the start of a word; longer ones anywhere in it, so
 # "Baum" finds "Straßenbäume" (German compounds).
 INFIX_MIN_LENGTH = 4
-# Up to this many matches of a text query are fetched once as ids for count and facets.
-MATERIALISE_MAX = 10_000
 
 
 class SearchError(ValueError):
@@ -304,14 +301,7 @@ def _display(field_name: str, key, label) -> str:
 def search(query: SearchQuery, *, prefetch: bool = True) -> SearchResult:
     queryset, terms = filtered_queryset(query)
     ordering = order_by(query, terms)
-    facet_base = queryset
-    matching = _matching_ids(queryset, query, terms)
-    if matching is not None:
-        # The text scan ran once; count and facets work on the ids it found.
-        count = len(matching)
-        facet_base = Dataset.objects.filter(id__in=matching)
-    else:
-        count = queryset.count()
+    count = queryset.count()
     listed = queryset
     if terms:
         listed = listed.annotate(score=_score(terms))
@@ -322,16 +312,5 @@ def search(query: SearchQuery, *, prefetch: bool = True) -> SearchResult:
             "tags", "groups", "distributions"
         )
     datasets = list(listed[query.start : query.start + query.rows]) if query.rows else []
-    facets = facet_counts(facet_base, query.facet_fields, query.facet_limit)
+    facets = facet_counts(queryset, query.facet_fields, query.facet_limit)
     return SearchResult(count=count, datasets=datasets, facets=facets)
-
-
-def _matching_ids(queryset, query: SearchQuery, terms: list[str]) -> list | None:
-    """All matching ids when a text query with facets would otherwise scan the search column
-    once per facet — and when they are few enough to pass as parameters; else None."""
-    if not terms or not query.facet_fields:
-        return None
-    parameters = connection.features.max_query_params  # None: no limit (PostgreSQL)
-    limit = MATERIALISE_MAX if parameters is None else min(MATERIALISE_MAX, parameters - 50)
-    ids = list(queryset.values_list("id", flat=True)[: limit + 1])
-    return ids if len(ids) <= limit else None

@@ -91,25 +91,3 @@ def test_drafts_and_private_datasets_are_not_found(db):
     factories.dataset(title="Bäume Entwurf", state="draft")
     factories.dataset(title="Bäume intern", private=True)
     assert _titles(search.search(search.SearchQuery(q="Bäume"))) == ["Bäume öffentlich"]
-
-
-@pytest.mark.parametrize("materialise_max", [1, 10_000])
-def test_text_query_facets_agree_with_and_without_materialised_ids(
-    db, monkeypatch, materialise_max
-):
-    monkeypatch.setattr(search, "MATERIALISE_MAX", materialise_max)
-    umwelt = factories.organization("umweltamt")
-    verkehr = factories.organization("tiefbauamt")
-    factories.dataset(org=umwelt, title="Bäume Nord", tags=["Bäume"])
-    factories.dataset(org=umwelt, title="Bäume Süd", tags=["Bäume", "Süd"])
-    factories.dataset(org=verkehr, title="Straßenbäume", tags=["Verkehr"])
-    factories.dataset(org=verkehr, title="Parken", tags=["Verkehr"])
-    result = search.search(
-        search.SearchQuery(q="Baum", facet_fields=("organization", "tags"), rows=1)
-    )
-    assert result.count == 3 and len(result.datasets) == 1
-    counts = {name: {i.name: i.count for i in items} for name, items in result.facets.items()}
-    assert counts == {
-        "organization": {"umweltamt": 2, "tiefbauamt": 1},
-        "tags": {"Bäume": 2, "Süd": 1, "Verkehr": 1},
-    }
