@@ -53,7 +53,18 @@ def result_columns(result) -> dict:
 
 def feature_from_thing(stream) -> FeatureOfInterest:
     """The FeatureOfInterest made from the stream's Thing's Location, reused once made."""
-    location = stream.thing.locations.order_by("pk").first()
+    from django.db.models import Subquery
+
+    from smartcity.sensors.models import Location
+
+    first_location = Location.objects.filter(things=stream.thing_id).order_by("pk").values("pk")
+    # The usual case in one query: the feature already made from the first Location.
+    existing = FeatureOfInterest.objects.filter(
+        generated_from_id=Subquery(first_location[:1])
+    ).first()
+    if existing is not None:
+        return existing
+    location = Location.objects.filter(things=stream.thing_id).order_by("pk").first()
     if location is None:
         raise bad_request(
             "Observation needs a FeatureOfInterest: none was given and the Datastream's Thing "
