@@ -168,6 +168,7 @@ class Config:
     https: bool = True
     workers: int = 2
     log_format: str = "json"
+    database_pool_size: int = 10
     metrics_allowed_networks: list = field(default_factory=list)
     csrf_trusted_origins: list[str] = field(default_factory=list)
 
@@ -189,6 +190,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         debug=debug,
         https=parse_bool("SMARTCITY_HTTPS", env.get("SMARTCITY_HTTPS"), default=not debug),
         workers=parse_int("SMARTCITY_WORKERS", env.get("SMARTCITY_WORKERS"), 2, 1, 64),
+        database_pool_size=parse_int(
+            "SMARTCITY_DATABASE_POOL_SIZE", env.get("SMARTCITY_DATABASE_POOL_SIZE"), 10, 1, 200
+        ),
         log_format=parse_choice(
             "SMARTCITY_LOG_FORMAT",
             env.get("SMARTCITY_LOG_FORMAT"),

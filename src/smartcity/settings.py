@@ -98,8 +98,12 @@ DATABASES = {"default": dict(CONFIG.database)}
 if CONFIG.uses_sqlite:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_config.SQLITE_OPTIONS)
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # Under ASGI each request may run in another thread, so persistent per-thread connections
+    # would pile up; psycopg's pool shares a bounded set instead (Django's advice for ASGI).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "pool", {"min_size": 2, "max_size": CONFIG.database_pool_size, "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login rate limits, locks) ---------------------------------------------------------
