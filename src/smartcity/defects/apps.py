@@ -8,7 +8,12 @@ class DefectsConfig(AppConfig):
     verbose_name = _("Mängelmelder")
 
     def ready(self):
+        from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.defects import demo, jobs, map_layer, personal_data  # noqa: F401 - registers
 
         demo_loaders.register("defects", DemoLoader("defects", demo.load, order=50))
+        navigation.register(
+            "defects",
+            NavItem("defects", _("Mängelmelder"), "defects:list", per_city=True, order=40),
+        )
