@@ -139,6 +139,11 @@ def mqtt_bench(args, env, streams, floor):
             payload = {"phenomenonTime": common.iso(start + timedelta(seconds=i)), "result": i}
             topic = f"v1.1/Datastreams({streams[i % len(streams)]})/Observations"
             publisher.publish(topic, json.dumps(payload), qos=1)
+            if i % 200 == 199:
+                # Mosquitto queues at most max_queued_messages (default 1000) for a slow
+                # subscriber and drops the rest: keep the backlog well below that.
+                while i + 1 - (observation_count() - before) > 400:
+                    time.sleep(0.05)
         while observation_count() - before < args.mqtt_messages:
             if time.perf_counter() - began > 600:
                 raise RuntimeError("MQTT ingest did not finish in 10 minutes")
