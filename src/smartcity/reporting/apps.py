@@ -6,3 +6,6 @@ class ReportingConfig(AppConfig):
     name = "smartcity.reporting"
     label = "reporting"
     verbose_name = _("Sachstandsberichte")
+
+    def ready(self):
+        from smartcity.reporting import demo  # noqa: F401
