@@ -91,3 +91,16 @@ def test_drafts_and_private_datasets_are_not_found(db):
     factories.dataset(title="Bäume Entwurf", state="draft")
     factories.dataset(title="Bäume intern", private=True)
     assert _titles(search.search(search.SearchQuery(q="Bäume"))) == ["Bäume öffentlich"]
+
+
+def test_postgresql_uses_a_trigram_index_for_the_search_column(db):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the trigram index exists on PostgreSQL only")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = 'opendata_dataset_search_trgm'"
+        )
+        row = cursor.fetchone()
+    assert row is not None and "gin_trgm_ops" in row[0]
