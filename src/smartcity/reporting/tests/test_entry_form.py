@@ -1,7 +1,7 @@
 import datetime
 
 from smartcity.reporting.models import EntryState, ProjectEntry
-from smartcity.reporting.tests.conftest import make_period, member
+from smartcity.reporting.tests.builders import make_period, member
 
 
 def _url(period, project):

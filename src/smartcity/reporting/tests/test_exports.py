@@ -3,7 +3,7 @@ import io
 
 from openpyxl import load_workbook
 
-from smartcity.reporting.tests.conftest import member
+from smartcity.reporting.tests.builders import member
 
 
 def test_csv_and_xlsx_hold_every_entry(client, programme):

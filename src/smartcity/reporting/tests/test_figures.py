@@ -5,7 +5,7 @@ from django.test.utils import CaptureQueriesContext
 
 from smartcity.reporting import services
 from smartcity.reporting.models import ProjectEntry
-from smartcity.reporting.tests.conftest import make_entry, make_period, make_project
+from smartcity.reporting.tests.builders import make_entry, make_period, make_project
 
 
 def test_totals_match_the_entries(programme):

@@ -1,6 +1,6 @@
 from smartcity.reporting import services
 from smartcity.reporting.models import PeriodStatus, ProjectEntry
-from smartcity.reporting.tests.conftest import member
+from smartcity.reporting.tests.builders import member
 
 
 def test_a_published_report_is_frozen(client, programme):

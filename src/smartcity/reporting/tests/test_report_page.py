@@ -1,7 +1,7 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from smartcity.reporting.tests.conftest import make_entry, make_project, member
+from smartcity.reporting.tests.builders import make_entry, make_project, member
 
 
 def test_page_shows_sections_charts_tables_and_links(client, programme):

@@ -17,6 +17,7 @@
       },
       options: { indexAxis: "y", maintainAspectRatio: false, scales: { x: { stacked: true, ticks: { precision: 0 } }, y: { stacked: true } } }
     });
+    status.dataset.rendered = "true";
   }
   var budget = document.getElementById("budget-chart");
   if (budget) {
@@ -31,5 +32,6 @@
       },
       options: { maintainAspectRatio: false }
     });
+    budget.dataset.rendered = "true";
   }
 })();

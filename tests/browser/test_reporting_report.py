@@ -1,0 +1,59 @@
+"""The status report in a real browser: charts drawn from our own static files, a project
+link that leads to the project page, and no WCAG 2.1 AA violations (axe-core)."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.test_accessibility import AXE, AXE_OPTIONS, FAIL_ON_REVIEW, describe
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_report(cities):
+    from smartcity.portfolio.demo import load as load_portfolio
+    from smartcity.reporting.demo import load as load_reports
+
+    load_portfolio()
+    load_reports()
+    return "/dortmund/bericht/2025/"
+
+
+def test_report_opens_and_leads_to_a_project(page, demo_report, live_server):
+    foreign = []
+    page.on(
+        "request",
+        lambda request: (
+            foreign.append(request.url)
+            if not request.url.startswith(live_server.url) and not request.url.startswith("data:")
+            else None
+        ),
+    )
+    page.goto(demo_report)
+    expect(page.locator("h1")).to_contain_text("Sachstandsbericht 2025")
+    expect(page.locator("#status-chart[data-rendered=true]")).to_have_count(1)
+    expect(page.locator("#budget-chart[data-rendered=true]")).to_have_count(1)
+    expect(page.locator("main")).to_contain_text("Veränderungen seit dem letzten Bericht")
+
+    results = AXE.run(page, options=AXE_OPTIONS).response
+    assert results["passes"], "axe did not check anything"
+    violations = results["violations"] + [
+        result for result in results["incomplete"] if result["id"] in FAIL_ON_REVIEW
+    ]
+    assert not violations, "axe found WCAG 2.1 AA violations:\n" + describe(violations)
+
+    link = page.locator("article.report-entry h3 a").first
+    title = link.inner_text().split("–")[-1].strip()
+    link.click()
+    expect(page.locator("h1")).to_contain_text(title)
+    assert "/projekte/" in urlsplit(page.url).path
+    assert not foreign, f"requests to other hosts: {foreign}"
+
+
+def test_report_pdf_is_served(page, demo_report):
+    response = page.request.get(demo_report + "pdf/")
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body()[:5] == b"%PDF-"
