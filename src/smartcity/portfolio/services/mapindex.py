@@ -230,10 +230,14 @@ def refresh_place(place_id: int) -> None:
 def _bulk_project_values():
     """Every published project's entry values from a fixed number of flat queries."""
     through = Project.cities.through
-    city_slugs = dict(City.objects.values_list("pk", "slug"))
+    # In City's own order, like ``project.cities.all()`` in ``project_entry``.
+    city_rank = {
+        pk: (rank, slug) for rank, (pk, slug) in enumerate(City.objects.values_list("pk", "slug"))
+    }
     cities_of = defaultdict(list)
-    for project_id, city_id in through.objects.order_by("pk").values_list("project_id", "city_id"):
-        cities_of[project_id].append(city_slugs[city_id])
+    for project_id, city_id in through.objects.values_list("project_id", "city_id"):
+        cities_of[project_id].append(city_rank[city_id])
+    cities_of = {pk: [slug for _rank, slug in sorted(ranked)] for pk, ranked in cities_of.items()}
     field_info = {
         pk: (slug, colour, order)
         for pk, slug, colour, order in ActionField.objects.values_list(
