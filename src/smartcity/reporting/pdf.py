@@ -244,8 +244,11 @@ def _entry(entry) -> list:
                 [8 * cm, 3 * cm, 3 * cm, 3 * cm],
             )
         )
-    if entry["new_measures"]:
-        story.append(_p("Neue Maßnahmen: " + "; ".join(entry["new_measures"])))
+    measures = entry["new_measures"] + [
+        f"aus dem Ideenpool: {idea}" for idea in entry.get("accepted_ideas", [])
+    ]
+    if measures:
+        story.append(_p("Neue Maßnahmen: " + "; ".join(measures)))
     story.append(Spacer(1, 0.3 * cm))
     return story
 

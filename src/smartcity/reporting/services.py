@@ -8,6 +8,7 @@ The number of queries is fixed (prefetches), whatever the number of projects.
 from collections import Counter
 from decimal import Decimal
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.urls import reverse
@@ -91,6 +92,7 @@ def _entry(entry, cut_off) -> dict:
             "title": project.title,
             "url": reverse("portfolio:project_any", kwargs={"key": project.slug}),
             "district": project.district.name if project.district else "",
+            "location": project.location,
         },
         "fields": [field.slug for field in project.action_fields.all()],
         "progress": entry.progress,
@@ -99,12 +101,29 @@ def _entry(entry, cut_off) -> dict:
         "reason": entry.traffic_light_reason,
         "narrative": entry.narrative,
         "new_measures": entry.new_measure_list,
+        "accepted_ideas": [],
         "milestones": [_milestone(status, cut_off) for status in entry.milestones.all()],
         "budget": budget,
         "budget_planned": sum(line["planned"] for line in budget),
         "budget_spent": sum(line["spent"] for line in budget),
         "indicators": [_indicator(item, cut_off) for item in project.indicators.all()],
     }
+
+
+def _add_accepted_ideas(period, entries: list[dict]) -> None:
+    """Ideas from the idea pool accepted into a project in this period count as new measures."""
+    if not apps.is_installed("smartcity.participation"):
+        return
+    Idea = apps.get_model("participation", "Idea")
+    by_project = {entry["project"]["id"]: entry for entry in entries}
+    ideas = Idea.objects.filter(
+        status="accepted",
+        project_id__in=list(by_project),
+        created_at__date__gte=period.start_date,
+        created_at__date__lte=period.cut_off_date,
+    ).order_by("created_at")
+    for project_id, title in ideas.values_list("project_id", "title"):
+        by_project[project_id]["accepted_ideas"].append(title)
 
 
 def _changes(period, entries: list[dict]) -> dict:
@@ -140,6 +159,7 @@ def report_figures(period) -> dict:
     cut_off = period.cut_off_date
     entry_objects = list(_entries(period))
     entries = [_entry(entry, cut_off) for entry in entry_objects]
+    _add_accepted_ideas(period, entries)
     fields = {}
     for entry in entry_objects:
         for field in entry.project.action_fields.all():

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from smartcity.core.models import City
+from smartcity.portfolio import tiles
 from smartcity.portfolio.models import Project
 from smartcity.reporting import exports, pdf, services
 from smartcity.reporting.forms import BudgetFormSet, EntryForm, MilestoneFormSet
@@ -68,7 +69,26 @@ def report(request, city, period):
             "spent": [entry["budget_spent"] for entry in figures["entries"]],
         },
     }
+    map_config = {
+        "tiles": tiles.tile_config(),
+        "center": [period.city.latitude or 51.5, period.city.longitude or 7.46],
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": entry["project"]["location"],
+                "properties": {
+                    "title": f"{entry['project']['code']} {entry['project']['title']}".strip(),
+                    "url": entry["project"]["url"],
+                    "light": entry["traffic_light"],
+                    "label": entry["traffic_light_label"],
+                },
+            }
+            for entry in figures["entries"]
+            if entry["project"].get("location")
+        ],
+    }
     context = {
+        "map_config": map_config,
         "period": period,
         "figures": figures,
         "sections": sections,
@@ -77,7 +97,7 @@ def report(request, city, period):
         "versions": period.versions.all() if period.status == PeriodStatus.PUBLISHED else [],
         "is_editor": is_editor(request.user, period.city),
     }
-    return render(request, "reporting/report.html", context)
+    return tiles.allow_tiles(render(request, "reporting/report.html", context))
 
 
 def report_pdf(request, city, period):

@@ -82,3 +82,28 @@ def test_queries_do_not_grow_with_the_number_of_projects(programme):
             milestones=[("M", datetime.date(2025, 1, 1), None)],
         )
     assert count() == few
+
+
+def test_ideas_accepted_into_a_project_count_as_new_measures(programme):
+    from django.utils import timezone
+
+    from smartcity.participation.models import Idea
+
+    portal = programme["projects"][1]
+    common = {
+        "city": programme["city"],
+        "description": "…",
+        "description_html": "<p>…</p>",
+        "submitter_email": "a@example.org",
+        "consent_at": timezone.now(),
+    }
+    accepted = Idea.objects.create(
+        title="Bänke mit WLAN", status="accepted", project=portal, **common
+    )
+    Idea.objects.create(title="Abgelehnt", status="declined", project=portal, **common)
+    Idea.objects.filter(pk=accepted.pk).update(
+        created_at=timezone.make_aware(datetime.datetime(2025, 6, 1))
+    )
+    figures = services.report_figures(programme["period"])
+    entry = next(e for e in figures["entries"] if e["project"]["id"] == portal.pk)
+    assert entry["accepted_ideas"] == ["Bänke mit WLAN"]

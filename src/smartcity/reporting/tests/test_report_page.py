@@ -36,3 +36,17 @@ def test_page_queries_do_not_grow_with_projects(client, programme):
         )
         make_entry(period, project, "stopped", 5, budget=[("Stadt", "1.00", "0.50")])
     assert count() == few
+
+
+def test_map_shows_projects_with_a_location(client, programme):
+    sensors = programme["projects"][0]
+    sensors.location = {"type": "Point", "coordinates": [7.465, 51.514]}
+    sensors.save()
+    period = programme["period"]
+    client.force_login(member(programme["city"], "editor"))
+    response = client.get(period.get_absolute_url())
+    features = response.context["map_config"]["features"]
+    assert [feature["properties"]["title"] for feature in features] == [
+        "DP 01 Sensornetz Innenstadt"
+    ]
+    assert 'id="report-map-config"' in response.content.decode()
