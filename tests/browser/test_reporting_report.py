@@ -35,6 +35,7 @@ def test_report_opens_and_leads_to_a_project(page, demo_report, live_server):
     expect(page.locator("h1")).to_contain_text("Sachstandsbericht 2025")
     expect(page.locator("#status-chart[data-rendered=true]")).to_have_count(1)
     expect(page.locator("#budget-chart[data-rendered=true]")).to_have_count(1)
+    expect(page.locator("#milestone-chart[data-rendered=true]")).to_have_count(1)
     expect(page.locator("main")).to_contain_text("Veränderungen seit dem letzten Bericht")
     # The project map, markers without background tiles until the visitor agrees.
     expect(page.locator("#report-map[data-loaded=true]")).to_have_count(1)

@@ -8,7 +8,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
@@ -159,6 +159,36 @@ def _budget_chart(figures) -> Drawing:
     return drawing
 
 
+def _milestone_chart(figures) -> Drawing:
+    rows = figures.get("milestone_timeline", [])
+    drawing = Drawing(17 * cm, 7 * cm)
+    chart = VerticalBarChart()
+    chart.x, chart.y = 1.5 * cm, 2 * cm
+    chart.width, chart.height = 15 * cm, 4.5 * cm
+    keys = [
+        ("on_time", "termingerecht", LIGHT_COLOURS["on_track"]),
+        ("late", "verspätet", LIGHT_COLOURS["delayed"]),
+        ("open", "offen", colors.HexColor("#9e9e9e")),
+    ]
+    chart.data = [[row[key] for row in rows] or [0] for key, _label, _colour in keys]
+    chart.categoryAxis.categoryNames = [row["quarter"] for row in rows] or [""]
+    chart.categoryAxis.style = "stacked"
+    chart.categoryAxis.labels.fontSize = 6
+    chart.categoryAxis.labels.angle = 45
+    chart.categoryAxis.labels.boxAnchor = "ne"
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontSize = 7
+    for index, (_key, _label, colour) in enumerate(keys):
+        chart.bars[index].fillColor = colour
+    drawing.add(chart)
+    legend = Legend()
+    legend.x, legend.y = 1.5 * cm, 0.3 * cm
+    legend.alignment, legend.columnMaximum, legend.fontSize = "right", 1, 7
+    legend.colorNamePairs = [(colour, label) for _key, label, colour in keys]
+    drawing.add(legend)
+    return drawing
+
+
 def _table(header, rows, widths=None) -> Table:
     data = [[_p(cell, SMALL) for cell in header]] + [
         [_p(cell, SMALL) for cell in row] for row in rows
@@ -188,6 +218,8 @@ def _summary(figures) -> list:
         Spacer(1, 0.5 * cm),
         Paragraph("Stand der Projekte je Handlungsfeld", H2),
         _status_chart(figures),
+        Paragraph("Meilensteine im Zeitverlauf", H2),
+        _milestone_chart(figures),
         Paragraph("Budget je Projekt", H2),
         _budget_chart(figures),
     ]

@@ -126,6 +126,27 @@ def _add_accepted_ideas(period, entries: list[dict]) -> None:
         by_project[project_id]["accepted_ideas"].append(title)
 
 
+def _quarter(iso: str) -> str:
+    year, month = int(iso[:4]), int(iso[5:7])
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def _milestone_timeline(milestones: list[dict]) -> list[dict]:
+    """Milestones per quarter of their planned date: planned, reached on time, reached late."""
+    quarters: dict[str, dict] = {}
+    for milestone in milestones:
+        row = quarters.setdefault(
+            _quarter(milestone["planned"]),
+            {"planned": 0, "on_time": 0, "late": 0, "open": 0},
+        )
+        row["planned"] += 1
+        if milestone["actual"]:
+            row["on_time" if milestone["slippage_days"] == 0 else "late"] += 1
+        else:
+            row["open"] += 1
+    return [{"quarter": quarter, **quarters[quarter]} for quarter in sorted(quarters)]
+
+
 def _changes(period, entries: list[dict]) -> dict:
     previous = period.previous()
     if previous is None:
@@ -208,6 +229,7 @@ def report_figures(period) -> dict:
             "slippage_days": sum(milestone["slippage_days"] for milestone in milestones),
         },
         "by_field": by_field,
+        "milestone_timeline": _milestone_timeline(milestones),
         "entries": entries,
         "changes": _changes(period, entries),
     }

@@ -60,6 +60,7 @@ def report(request, city, period):
             light: [field["counts"][light] for field in figures["by_field"]]
             for light in figures["light_labels"]
         },
+        "milestones": figures.get("milestone_timeline", []),
         "budget": {
             "labels": [
                 entry["project"]["code"] or entry["project"]["title"]

@@ -105,3 +105,20 @@ def test_reason_required_unless_on_track(client, programme):
         client, programme, "traffic_light_reason", "begründen", traffic_light="delayed"
     )
     assert response.context["form"].errors["traffic_light_reason"]
+
+
+def test_entries_list_per_role(client, programme):
+    city, period = programme["city"], programme["period"]
+    url = f"/{city.slug}/bericht/{period.slug}/eintraege/"
+    client.force_login(member(city, "editor"))
+    page = client.get(url).content.decode()
+    assert all(project.title in page for project in programme["projects"])
+    lead = member(city, "partner", "lead")
+    own = programme["projects"][2]
+    own.contact_email = lead.email
+    own.save()
+    client.force_login(lead)
+    rows = client.get(url).context["rows"]
+    assert [row["project"] for row in rows] == [own]
+    client.force_login(member(city, "partner", "other"))
+    assert client.get(url).status_code == 403

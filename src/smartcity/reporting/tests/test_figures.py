@@ -107,3 +107,13 @@ def test_ideas_accepted_into_a_project_count_as_new_measures(programme):
     figures = services.report_figures(programme["period"])
     entry = next(e for e in figures["entries"] if e["project"]["id"] == portal.pk)
     assert entry["accepted_ideas"] == ["Bänke mit WLAN"]
+
+
+def test_milestone_timeline_per_quarter(programme):
+    timeline = services.report_figures(programme["period"])["milestone_timeline"]
+    assert timeline == [
+        {"quarter": "2025-Q1", "planned": 1, "on_time": 1, "late": 0, "open": 0},
+        {"quarter": "2025-Q2", "planned": 1, "on_time": 0, "late": 1, "open": 0},
+        {"quarter": "2025-Q4", "planned": 1, "on_time": 0, "late": 0, "open": 1},
+        {"quarter": "2026-Q2", "planned": 1, "on_time": 0, "late": 0, "open": 1},
+    ]

@@ -43,6 +43,24 @@
     });
     status.dataset.rendered = "true";
   }
+  var timeline = document.getElementById("milestone-chart");
+  if (timeline && data.milestones.length) {
+    var rows = data.milestones;
+    var pick = function (key) { return rows.map(function (row) { return row[key]; }); };
+    new Chart(timeline, {
+      type: "bar",
+      data: {
+        labels: pick("quarter"),
+        datasets: [
+          { label: "termingerecht", data: pick("on_time"), backgroundColor: colours.on_track },
+          { label: "verspätet", data: pick("late"), backgroundColor: colours.delayed },
+          { label: "offen", data: pick("open"), backgroundColor: "#9e9e9e" }
+        ]
+      },
+      options: { maintainAspectRatio: false, scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 } } } }
+    });
+    timeline.dataset.rendered = "true";
+  }
   var budget = document.getElementById("budget-chart");
   if (budget) {
     new Chart(budget, {
