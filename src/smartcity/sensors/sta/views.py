@@ -119,6 +119,15 @@ def read(request, version: str, path: str) -> HttpResponse:
     if resource.ref:
         return _reference(resource, options, ctx, params)
     if resource.is_collection:
+        if (
+            entity.set_name == "Observations"
+            and resource.parent is not None
+            and resource.parent[1].reverse in ("datastream", "multi_datastream")
+            and not options.orderby
+        ):
+            # A stream's Observations default to time order: the (stream, time) index serves
+            # it, where id order would scan the whole table on PostgreSQL.
+            options.orderby = "phenomenonTime"
         link_base = f"{ctx.base}/{path.rstrip('/')}"
         if options.result_format and options.result_format != "default":
             from smartcity.sensors.sta import formats

@@ -132,3 +132,14 @@ def test_fast_observation_pages_equal_the_general_serialiser(sta, network):
         "result": 12.5,
         "Datastream@iot.navigationLink": page[0]["@iot.selfLink"] + "/Datastream",
     }
+
+
+def test_a_streams_observations_default_to_time_order(sta, network):
+    ds = network["datastream"]["@iot.id"]
+    sta.post(
+        f"Datastreams({ds})/Observations", {"phenomenonTime": "2020-01-01T00:00:00Z", "result": 1}
+    )
+    page = sta.get(f"Datastreams({ds})/Observations", **{"$top": "2"}).json()
+    assert [item["result"] for item in page["value"]] == [1, 12.5]
+    follow = sta.get(page["@iot.nextLink"].replace("http://testserver", "")).json()
+    assert [item["result"] for item in follow["value"]] == [14, 15.5]
