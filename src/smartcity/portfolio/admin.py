@@ -1,8 +1,57 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.portfolio import models
+from smartcity.portfolio import exchange, models
+from smartcity.portfolio.images import clean_image
 from smartcity.portfolio.services.history import record_change
+
+
+class CheckedImageForm(forms.ModelForm):
+    """Image fields are checked by content and size and stored without metadata."""
+
+    image_fields = ()
+
+    def clean(self):
+        data = super().clean()
+        for name in self.image_fields:
+            upload = data.get(name)
+            # Only new uploads: an unchanged field holds the stored file.
+            if upload and name in self.changed_data:
+                try:
+                    data[name] = clean_image(upload)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+        return data
+
+
+class ProjectImageForm(CheckedImageForm):
+    image_fields = ("image",)
+
+
+class PartnerForm(CheckedImageForm):
+    image_fields = ("logo",)
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Was wird importiert?"),
+        choices=[("projects", _("Projekte")), ("partners", _("Partner")), ("places", _("Orte"))],
+    )
+    file = forms.FileField(label=_("Datei (CSV, XLSX oder GeoJSON, höchstens 20 MB)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        fmt = upload.name.rsplit(".", 1)[-1].lower()
+        if fmt not in exchange.FORMATS:
+            raise forms.ValidationError(_("Erwartet wird .csv, .xlsx oder .geojson."))
+        if upload.size > 20 * 1024 * 1024:
+            raise forms.ValidationError(_("Die Datei ist größer als 20 MB."))
+        return upload
 
 
 class ActionFieldInline(admin.TabularInline):
@@ -47,6 +96,7 @@ class PartnerRoleInline(admin.TabularInline):
 
 class ImageInline(admin.TabularInline):
     model = models.ProjectImage
+    form = ProjectImageForm
     fields = ["order", "image", "alt_text", "credit", "licence"]
     extra = 0
 
@@ -87,6 +137,34 @@ class ProjectAdmin(admin.ModelAdmin):
     ]
     actions = ["export_csv", "export_xlsx", "export_geojson"]
 
+    def get_urls(self):
+        view = self.admin_site.admin_view(self.import_view)
+        return [path("import/", view, name="portfolio_import"), *super().get_urls()]
+
+    def import_view(self, request):
+        """Editors bring in their existing lists; all rows or none."""
+        if not request.user.has_perm("portfolio.add_project"):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            fmt = upload.name.rsplit(".", 1)[-1].lower()
+            try:
+                count = exchange.import_rows(form.cleaned_data["kind"], fmt, upload.read())
+            except exchange.ExchangeError as error:
+                for problem in error.problems[:50]:
+                    form.add_error("file", problem)
+            else:
+                messages.success(request, _("%d Zeilen importiert.") % count)
+                return redirect("admin:portfolio_project_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Projekte, Partner oder Orte importieren"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "portfolio/admin_import.html", context)
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         summary = _("geändert in der Verwaltung") if change else _("angelegt in der Verwaltung")
@@ -125,6 +203,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 @admin.register(models.Partner)
 class PartnerAdmin(admin.ModelAdmin):
+    form = PartnerForm
     list_display = ["name", "kind", "member_since", "founding_member", "is_demo"]
     list_filter = ["kind", "founding_member", "cities"]
     search_fields = ["name"]

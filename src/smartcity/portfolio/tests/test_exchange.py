@@ -80,3 +80,41 @@ def test_admin_export_action(admin_client, demo):
     )
     assert response.status_code == 200
     assert len(orjson.loads(response.content)["features"]) == 2
+
+
+def test_admin_import_page(admin_client, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    good = SimpleUploadedFile(
+        "partner.csv", b"slug,name,kind\nneu-gmbh,Neu GmbH,startup\n", "text/csv"
+    )
+    response = admin_client.post(
+        "/admin/portfolio/project/import/", {"kind": "partners", "file": good}
+    )
+    assert response.status_code == 302
+    assert Partner.objects.get(slug="neu-gmbh").kind == "startup"
+    bad = SimpleUploadedFile("partner.csv", b"slug,name,kind\nx,X,erfunden\n", "text/csv")
+    response = admin_client.post(
+        "/admin/portfolio/project/import/", {"kind": "partners", "file": bad}
+    )
+    assert response.status_code == 200
+    assert "Zeile 2, kind" in response.content.decode()
+    assert not Partner.objects.filter(slug="x").exists()
+
+
+def test_admin_rejects_a_logo_that_is_no_image(admin_client, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    partner = Partner.objects.get(slug="cisco")
+    fake = SimpleUploadedFile("logo.png", b"<svg onload=alert(1)>", "image/png")
+    response = admin_client.post(
+        f"/admin/portfolio/partner/{partner.pk}/change/",
+        {
+            "name": partner.name,
+            "slug": partner.slug,
+            "kind": partner.kind,
+            "logo": fake,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["logo"]
