@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in
 from tests.browser.test_accessibility import AXE, AXE_OPTIONS, FAIL_ON_REVIEW, describe
 
 pytestmark = pytest.mark.browser
@@ -61,3 +62,29 @@ def test_report_pdf_is_served(page, demo_report):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body()[:5] == b"%PDF-"
+
+
+def test_editor_entry_form_is_accessible_and_names_the_bad_field(
+    page, demo_report, user, context, live_server
+):
+    from smartcity.accounts.models import Membership
+    from smartcity.core.models import City
+    from smartcity.portfolio.models import Project
+
+    Membership.objects.create(user=user, city=City.objects.get(slug="dortmund"), role="editor")
+    log_in(context, user, live_server)
+    project = Project.objects.filter(cities__slug="dortmund", is_demo=True).order_by("code")[0]
+    page.goto(f"{demo_report}eintraege/{project.slug}/")
+    expect(page.locator("h1")).to_contain_text(project.title)
+
+    results = AXE.run(page, options=AXE_OPTIONS).response
+    violations = results["violations"] + [
+        result for result in results["incomplete"] if result["id"] in FAIL_ON_REVIEW
+    ]
+    assert not violations, "axe found WCAG 2.1 AA violations:\n" + describe(violations)
+
+    page.get_by_label("Fortschritt (Prozent)").fill("150")
+    page.get_by_role("button", name="Speichern").click()
+    progress = page.get_by_label("Fortschritt (Prozent)")
+    expect(progress).to_have_attribute("aria-invalid", "true")
+    expect(page.locator(".field-invalid")).to_contain_text("100")
