@@ -20,11 +20,8 @@ def start_bridge(client_id: str = "smartcity-sta-bridge", url: str | None = None
     while the bridge is down are delivered when it comes back, and paho acknowledges each
     message only after ``on_message`` returned, i.e. after the database commit.
     """
-    client = client_from_url(url, client_id=client_id)
+    client = client_from_url(url, client_id=client_id, clean_session=False)
     ready = threading.Event()
-    # core.mqtt connects with a clean session; reconnect with a persistent one.
-    client.disconnect()
-    client._clean_session = False  # noqa: SLF001 - paho has no public setter after creation
 
     def on_connect(client, userdata, flags, reason_code, properties):
         client.subscribe([(f"{prefix()}{version}/#", 1) for version in VERSIONS])
