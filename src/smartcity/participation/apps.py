@@ -6,3 +6,22 @@ class ParticipationConfig(AppConfig):
     name = "smartcity.participation"
     label = "participation"
     verbose_name = _("Beteiligung")
+
+    def ready(self):
+        from smartcity.core.registries import DemoLoader, demo_loaders
+        from smartcity.core.tasks import periodic
+        from smartcity.participation import demo, layers, personal_data
+
+        layers.register()
+        personal_data.register()
+        demo_loaders.register("participation", DemoLoader("participation", demo.load, order=300))
+        periodic(
+            "participation-purge-addresses",
+            "smartcity.participation.jobs.purge_addresses",
+            "15 3 * * *",
+        )
+        periodic(
+            "participation-moderators-digest",
+            "smartcity.participation.jobs.moderators_digest",
+            "0 7 * * *",
+        )
