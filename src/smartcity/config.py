@@ -134,6 +134,19 @@ def parse_choice(variable: str, raw: str | None, choices: set[str], default: str
     return value
 
 
+def parse_tiles_url(raw: str | None) -> str:
+    """A city's own tile server, e.g. ``https://tiles.dortmund.de/{z}/{x}/{y}.png``."""
+    if raw is None or not raw.strip():
+        return ""
+    url = raw.strip()
+    parts = urlsplit(url)
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ConfigError("SMARTCITY_MAP_TILES_URL", f"expected an http(s) URL, got {raw!r}")
+    if not all(part in url for part in ("{z}", "{x}", "{y}")):
+        raise ConfigError("SMARTCITY_MAP_TILES_URL", "must contain {z}, {x} and {y}")
+    return url
+
+
 def load_secret_key(home: Path, raw: str | None) -> str:
     """Use the given key, or one generated once and kept in the data folder."""
     if raw is not None:
@@ -169,6 +182,8 @@ class Config:
     workers: int = 2
     log_format: str = "json"
     database_pool_size: int = 10
+    map_tiles_url: str = ""
+    map_tiles_attribution: str = ""
     metrics_allowed_networks: list = field(default_factory=list)
     csrf_trusted_origins: list[str] = field(default_factory=list)
 
@@ -193,6 +208,8 @@ def load(env: dict[str, str] | None = None) -> Config:
         database_pool_size=parse_int(
             "SMARTCITY_DATABASE_POOL_SIZE", env.get("SMARTCITY_DATABASE_POOL_SIZE"), 10, 1, 200
         ),
+        map_tiles_url=parse_tiles_url(env.get("SMARTCITY_MAP_TILES_URL")),
+        map_tiles_attribution=(env.get("SMARTCITY_MAP_TILES_ATTRIBUTION") or "").strip(),
         log_format=parse_choice(
             "SMARTCITY_LOG_FORMAT",
             env.get("SMARTCITY_LOG_FORMAT"),

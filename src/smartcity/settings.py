@@ -266,4 +266,7 @@ LOGGING = {
 SMARTCITY_MQTT_URL = CONFIG.mqtt_url
 SMARTCITY_REDIS_URL = CONFIG.redis_url
 SMARTCITY_METRICS_ALLOWED_NETWORKS = CONFIG.metrics_allowed_networks
+# A city's own tile server loads without asking; otherwise OpenStreetMap after consent.
+SMARTCITY_MAP_TILES_URL = CONFIG.map_tiles_url
+SMARTCITY_MAP_TILES_ATTRIBUTION = CONFIG.map_tiles_attribution
 NINJA_PAGINATION_PER_PAGE = 50

@@ -18,6 +18,7 @@ SCOPES = {
     "sta:write": "SensorThings: Sensordaten schreiben",
     "open311:write": "Open311: Meldungen anlegen",
     "opendata:write": "Open Data: Datensätze bearbeiten",
+    "portfolio:write": "Smart-City-Programm: Projekte bearbeiten",
     "admin": "Alle Berechtigungen",
 }
 # Writing last-use time on every request would turn each read into a write.

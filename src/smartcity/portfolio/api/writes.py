@@ -90,7 +90,7 @@ def _apply(project, data: dict, user):
 @router.post(
     "/projects/",
     response={201: ProjectOut},
-    auth=TokenAuth(),
+    auth=TokenAuth(scope="portfolio:write"),
     url_name="project_create",
     summary="Projekt anlegen (Redaktion)",
 )
@@ -110,7 +110,7 @@ def create_project(request, payload: ProjectIn):
 @router.patch(
     "/projects/{project_id}",
     response=ProjectOut,
-    auth=TokenAuth(),
+    auth=TokenAuth(scope="portfolio:write"),
     url_name="project_update",
     summary="Projekt ändern (Redaktion)",
 )

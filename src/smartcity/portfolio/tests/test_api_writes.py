@@ -9,7 +9,7 @@ from smartcity.portfolio.models import MapEntry, Project, ProjectChange
 def editor_token(demo):
     user = User.objects.create_user("redaktion", "redaktion@example.org", "x")
     Membership.objects.create(user=user, city=demo["dortmund"], role="editor")
-    return create_token(user, "admin")[1]
+    return create_token(user, "portfolio:write")[1]
 
 
 @pytest.fixture
@@ -88,3 +88,12 @@ def test_bad_input_names_the_field_and_writes_nothing(client, editor_token, chan
     assert response.status_code == 400, response.content
     assert any(name.startswith(field) for name in response.json()["error"]["fields"])
     assert Project.objects.count() == before
+
+
+def test_a_token_without_the_portfolio_scope_cannot_write(client, demo):
+    user = User.objects.create_user("sensorik", "sensorik@example.org", "x")
+    Membership.objects.create(user=user, city=demo["dortmund"], role="editor")
+    token = create_token(user, "sta:write")[1]
+    response = post(client, token, PAYLOAD)
+    assert response.status_code == 401
+    assert not Project.objects.filter(code="IM 07").exists()
