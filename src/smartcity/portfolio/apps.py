@@ -8,6 +8,16 @@ class PortfolioConfig(AppConfig):
     verbose_name = _("Smart-City-Programm und Karte")
 
     def ready(self):
+        from smartcity.core.navigation import NavItem, navigation
         from smartcity.portfolio import demo, layers, personal_data, signals  # noqa: F401
 
         layers.register()
+        navigation.register(
+            "map", NavItem("map", _("Karte"), "portfolio:map", True, 10, "portfolio:map_all")
+        )
+        navigation.register(
+            "projects", NavItem("projects", _("Projekte"), "portfolio:projects", True, 20)
+        )
+        navigation.register(
+            "partners", NavItem("partners", _("Partner"), "portfolio:partners", order=30)
+        )

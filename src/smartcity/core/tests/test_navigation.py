@@ -16,3 +16,10 @@ def test_per_city_entries_need_a_city(cities):
     names_with = {item["name"] for item in items_for(cities["schwerte"])}
     assert "news" not in names_without and "news" in names_with
     assert {"/schwerte/aktuelles/"} <= {item["url"] for item in items_for(cities["schwerte"])}
+
+
+def test_an_entry_can_link_to_a_page_for_all_cities(cities):
+    before = {item["name"]: item["url"] for item in items_for(None)}
+    after = {item["name"]: item["url"] for item in items_for(cities["dortmund"])}
+    assert before["map"] == "/karte/"
+    assert after["map"] == "/dortmund/karte/"
