@@ -28,6 +28,9 @@ def _period(request, city, period) -> ReportingPeriod:
 
 
 def _figures(request, period):
+    # Editors may preview the live figures of a published period before issuing a new version.
+    if "arbeitsstand" in request.GET and is_editor(request.user, period.city):
+        return services.report_figures(period), None
     number = request.GET.get("fassung")
     figures, version = services.current_figures(
         period, int(number) if number and number.isdigit() else None

@@ -58,3 +58,24 @@ def test_only_editors_publish(client, programme):
     assert client.post(url).status_code == 302
     period.refresh_from_db()
     assert period.status == PeriodStatus.PUBLISHED and period.versions.count() == 1
+
+
+def test_editors_preview_live_figures_of_a_published_period(client, programme):
+    period = programme["period"]
+    services.publish(period)
+    ProjectEntry.objects.filter(project__code="DP 01").update(progress=99)
+    url = period.get_absolute_url() + "?arbeitsstand=1"
+    # For the public the parameter changes nothing: the frozen version is shown.
+    assert client.get(url).context["figures"]["entries"][0]["progress"] == 40
+    client.force_login(member(programme["city"], "editor"))
+    response = client.get(url)
+    assert response.context["figures"]["entries"][0]["progress"] == 99
+    assert response.context["version"] is None
+
+
+def test_period_list_shows_published_periods_to_the_public(client, programme):
+    period = programme["period"]
+    url = f"/{programme['city'].slug}/berichte/"
+    assert period.title not in client.get(url).content.decode()
+    services.publish(period)
+    assert period.title in client.get(url).content.decode()
