@@ -34,8 +34,8 @@ def shapes_dir() -> Path:
     configured = os.environ.get("SMARTCITY_DCAT_SHAPES_DIR")
     if configured:
         return Path(configured)
-    repository = Path(__file__).resolve().parents[4]
-    return repository.parent / "shared" / "standards" / "dcat-ap-de"
+    # A copy ships with the package, so validation never depends on files outside it.
+    return Path(__file__).resolve().parent / "shapes"
 
 
 def _parse(path: Path, graph: Graph) -> None:
