@@ -44,12 +44,14 @@ def words(text: str) -> list[str]:
     return _stemmer().stemWords([word for word in raw if word not in STOPWORDS])
 
 
-def normalise(*texts: str) -> str:
-    """A search column's content: stems separated and framed by spaces (for ``contains``)."""
-    found = []
+def normalise(*texts: str | None) -> str:
+    """A search column's content: each stem once, separated and framed by spaces, so
+    ``contains(" " + term)`` finds a word (or a compound) starting with or holding it."""
+    found: dict[str, None] = {}
     for text in texts:
-        found.extend(words(text))
-    return " " + " ".join(found) + " "
+        for stem in words(text or ""):
+            found.setdefault(stem, None)
+    return " " + " ".join(found) + " " if found else ""
 
 
 def query_terms(query: str) -> list[str]:

@@ -203,7 +203,7 @@ class Dataset(models.Model):
     metadata_modified = models.DateTimeField(
         _("Metadaten geändert"), default=timezone.now, db_index=True
     )
-    # Normalised terms (see ``text.document``); maintained by ``services.reindex``.
+    # Normalised terms (see ``core.search.normalise``); maintained by ``services.reindex``.
     search_text = models.TextField(editable=False, default="")
     search_title = models.TextField(editable=False, default="")
 

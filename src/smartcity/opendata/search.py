@@ -12,7 +12,8 @@ from datetime import datetime
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Lower
 
-from smartcity.opendata import text, vocab
+from smartcity.core.search import query_terms
+from smartcity.opendata import vocab
 from smartcity.opendata.models import Dataset, Distribution
 
 FACET_FIELDS = ("organization", "groups", "tags", "res_format", "license_id", "city")
@@ -211,7 +212,7 @@ def filtered_queryset(query: SearchQuery):
         queryset = queryset.filter(private=False)
     for condition in query.filters:
         queryset = queryset.filter(condition_q(condition))
-    terms = text.terms(query.q)
+    terms = query_terms(query.q or "")
     if terms:
         queryset = queryset.filter(_text_condition(terms))
     return queryset, terms

@@ -15,7 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from smartcity.opendata import text, uploads, vocab
+from smartcity.core.search import normalise
+from smartcity.opendata import uploads, vocab
 from smartcity.opendata.models import Dataset, Distribution, Group, Organization, Tag
 
 TAG_PATTERN = re.compile(r"^[\w .\-äöüÄÖÜß]{2,100}$")
@@ -73,8 +74,8 @@ def reindex(dataset: Dataset, save: bool = True) -> Dataset:
     distributions = (
         [f"{item.name} {item.format}" for item in dataset.distributions.all()] if dataset.pk else []
     )
-    dataset.search_title = text.document(dataset.title)
-    dataset.search_text = text.document(
+    dataset.search_title = normalise(dataset.title)
+    dataset.search_text = normalise(
         dataset.title,
         dataset.notes,
         " ".join(tags),

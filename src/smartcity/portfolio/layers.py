@@ -4,8 +4,8 @@ from django.db import connection
 from django.db.models import Aggregate, BinaryField
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.core import search
 from smartcity.core.registries import MapLayer, map_layers
-from smartcity.portfolio import search
 from smartcity.portfolio.models import MapEntry, ProjectStatus
 
 PROJECT_FILTERS = frozenset({"action_field", "kind", "status", "district", "partner", "q", "bbox"})

@@ -28,4 +28,5 @@ def test_unrelated_words_do_not_match():
 def test_stop_words_and_limits():
     assert query_terms("der die das und") == []
     assert len(query_terms(" ".join(f"wort{n}" for n in range(30)))) == 10
-    assert normalise("", None) == "  "
+    assert normalise("", None) == ""
+    assert normalise("Baum Bäume Baum") == " baum "

@@ -1,6 +1,7 @@
 import pytest
 
-from smartcity.opendata import search, text
+from smartcity.core.search import words
+from smartcity.opendata import search
 from smartcity.opendata.tests import factories
 
 
@@ -16,11 +17,11 @@ from smartcity.opendata.tests import factories
     ],
 )
 def test_inflections_and_umlauts_share_a_term(query, stored):
-    assert text.terms(query) == text.terms(stored)
+    assert words(query) == words(stored)
 
 
 def test_stop_words_do_not_become_terms():
-    assert text.terms("Die Bäume in der Stadt") == ["baum", "stadt"]
+    assert words("Die Bäume in der Stadt") == ["baum", "stadt"]
 
 
 def _titles(result):

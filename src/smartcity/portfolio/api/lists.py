@@ -5,8 +5,8 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja.pagination import paginate
 
+from smartcity.core import search
 from smartcity.core.models import City, District
-from smartcity.portfolio import search
 from smartcity.portfolio.api.common import StrictPage, field_errors, router
 from smartcity.portfolio.api.schemas import ActionFieldOut, PartnerOut, PlaceOut, ProjectOut
 from smartcity.portfolio.models import (

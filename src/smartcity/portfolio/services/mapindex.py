@@ -7,8 +7,9 @@ import orjson
 from django.db import connection, transaction
 from django.urls import reverse
 
+from smartcity.core import search
 from smartcity.core.models import City, District
-from smartcity.portfolio import geo, search
+from smartcity.portfolio import geo
 from smartcity.portfolio.models import (
     ActionField,
     MapEntry,

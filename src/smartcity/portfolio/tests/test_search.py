@@ -1,6 +1,6 @@
 import pytest
 
-from smartcity.portfolio import search
+from smartcity.core import search
 
 
 @pytest.mark.parametrize(
