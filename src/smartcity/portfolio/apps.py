@@ -9,9 +9,10 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from smartcity.core.navigation import NavItem, navigation
-        from smartcity.portfolio import demo, layers, personal_data, signals  # noqa: F401
+        from smartcity.portfolio import demo, layers, personal_data, publications, signals  # noqa: F401
 
         layers.register()
+        publications.register()
         navigation.register(
             "map", NavItem("map", _("Karte"), "portfolio:map", True, 10, "portfolio:map_all")
         )
