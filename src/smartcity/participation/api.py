@@ -197,7 +197,7 @@ class CommentPage(Schema):
 @router.get(
     "/projects/{int:project_id}/comments",
     response=CommentPage,
-    summary="Kommentare zu einem Projekt (je Seite 50 Hauptkommentare mit Antworten)",
+    summary="Kommentare zu einem Projekt (je Seite 30 Hauptkommentare mit Antworten)",
 )
 def project_comments(request, project_id: int, page: int = 1):
     project, _city = _project(project_id)

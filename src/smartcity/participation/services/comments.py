@@ -21,7 +21,7 @@ from smartcity.participation.services import Refused, limits, notify
 
 MAX_LENGTH = 5000
 EDIT_WINDOW = timedelta(minutes=15)
-PAGE_SIZE = 50
+PAGE_SIZE = 30
 
 
 def _clean_body(body: str) -> str:
