@@ -110,7 +110,18 @@ def test_citizen_comments_rates_reports_and_moderator_hides(
     moderation.get_by_label("Öffentliche Begründung").fill("Bitte sachlich bleiben")
     moderation.get_by_role("button", name="Für Auswahl entscheiden").click()
     expect(moderation.locator(".messages")).to_contain_text("1 Entscheidung")
+    moderation.goto("/beteiligung/dortmund/moderation/verlauf/")
+    expect(moderation.locator("main table")).to_contain_text("Bitte sachlich bleiben")
+    assert_accessible(moderation)
     moderator_context.close()
+    # The author of the hidden comment learns of the decision in the inbox.
+    author_context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    log_in(author_context, other, live_server)
+    inbox = author_context.new_page()
+    inbox.goto("/beteiligung/postfach/")
+    expect(inbox.locator("main ul").first).to_contain_text("Ihr Kommentar wurde ausgeblendet")
+    assert_accessible(inbox)
+    author_context.close()
 
     page.goto("/beteiligung/dortmund/projekte/laternen/")
     expect(page.locator(".comment-hidden")).to_contain_text("Bitte sachlich bleiben")

@@ -8,11 +8,15 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Beteiligung")
 
     def ready(self):
+        from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.core.tasks import periodic
         from smartcity.participation import demo, layers, personal_data
 
         layers.register()
+        navigation.register(
+            "ideas", NavItem("ideas", _("Ideen"), "participation:ideas", per_city=True, order=35)
+        )
         personal_data.register()
         demo_loaders.register("participation", DemoLoader("participation", demo.load, order=300))
         periodic(

@@ -102,3 +102,8 @@ def test_demo_is_idempotent(cities):
     load()
     load()
     assert Idea.objects.count() == 3
+
+
+def test_ideas_in_the_city_navigation(client, cities):
+    html = client.get("/dortmund/ideen/").content.decode()
+    assert 'href="/dortmund/ideen/"' in html
