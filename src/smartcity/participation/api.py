@@ -319,10 +319,8 @@ def unrate_project(request, project_id: int):
 @router.get("/ideas/", response=list[IdeaOut], summary="Veröffentlichte Ideen")
 @paginate(Page)
 def ideas(request, city: str | None = None, q: str = "", status: str = ""):
-    if city:
-        rows = idea_service.public_ideas(get_object_or_404(City, slug=city), q, status)
-    else:
-        rows = Idea.objects.published()
+    city_obj = get_object_or_404(City, slug=city) if city else None
+    rows = idea_service.public_ideas(city_obj, q, status)
     # Paginated in the database; the schema reads the selected relations.
     return rows.select_related("city", "action_field")
 

@@ -175,7 +175,9 @@ def support(user, idea: Idea, address=None) -> bool:
 
 
 def public_ideas(city, q: str = "", status: str = ""):
-    ideas = Idea.objects.published().filter(city=city).select_related("action_field", "district")
+    ideas = Idea.objects.published().select_related("action_field", "district")
+    if city is not None:
+        ideas = ideas.filter(city=city)
     for term in search.query_terms(q):
         ideas = ideas.filter(search_text__contains=term)
     if status:

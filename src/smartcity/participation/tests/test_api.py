@@ -97,6 +97,8 @@ def test_ideas_create_list_show(client, dortmund, citizen):
     assert shown["title"] == "Wasserspender" and shown["city"] == "dortmund"
     listing = client.get("/api/v1/ideas/?city=dortmund&q=wasserspend").json()
     assert [item["id"] for item in listing["results"]] == [created["id"]]
+    assert client.get("/api/v1/ideas/?q=fahrrad").json()["count"] == 0
+    assert client.get("/api/v1/ideas/?status=in_review").json()["count"] == 1
     url = f"/api/v1/ideas/{created['id']}/comments"
     response = client.post(
         url, {"body": "Gern"}, content_type="application/json", **bearer(citizen)
