@@ -8,4 +8,12 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Sachstandsberichte")
 
     def ready(self):
-        from smartcity.reporting import demo  # noqa: F401
+        from smartcity.core.navigation import NavItem, navigation
+        from smartcity.reporting import demo  # noqa: F401 - registers the demo loader
+
+        navigation.register(
+            "reports",
+            NavItem(
+                "reports", _("Sachstandsberichte"), "reporting:periods", per_city=True, order=70
+            ),
+        )
