@@ -8,7 +8,7 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Terminbuchung")
 
     def ready(self):
-        from smartcity.appointments import demo
+        from smartcity.appointments import demo, metrics
         from smartcity.appointments.personal_data import erase, export
         from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, PersonalData, demo_loaders, personal_data
@@ -19,6 +19,7 @@ class AppointmentsConfig(AppConfig):
             "appointments", NavItem("appointments", _("Termine"), "appointments:index", order=50)
         )
         personal_data.register("appointments", PersonalData("appointments", export, erase))
+        metrics.register()
         periodic("appointment-reminders", "smartcity.appointments.jobs.send_reminders", "0 * * * *")
         periodic(
             "appointment-anonymise",

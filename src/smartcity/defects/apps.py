@@ -10,10 +10,11 @@ class DefectsConfig(AppConfig):
     def ready(self):
         from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, demo_loaders
-        from smartcity.defects import demo, jobs, map_layer, personal_data, publications  # noqa: F401
+        from smartcity.defects import demo, jobs, map_layer, metrics, personal_data, publications  # noqa: F401
 
         demo_loaders.register("defects", DemoLoader("defects", demo.load, order=50))
         publications.register()
+        metrics.register()
         navigation.register(
             "defects",
             NavItem("defects", _("Mängelmelder"), "defects:list", per_city=True, order=40),

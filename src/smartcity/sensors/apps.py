@@ -12,7 +12,7 @@ class SensorsConfig(AppConfig):
 
         from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.core.tasks import periodic
-        from smartcity.sensors import demo, publications, signals
+        from smartcity.sensors import demo, metrics, publications, signals
         from smartcity.sensors.sta.mqtt import notifier
 
         connection_created.connect(register_sqlite_functions)
@@ -21,6 +21,7 @@ class SensorsConfig(AppConfig):
         )
         demo_loaders.register("sensors", DemoLoader("sensors", demo.load, order=40))
         publications.register()
+        metrics.register()
         signals.connect(notifier)  # publishes only when SMARTCITY_MQTT_URL is set
 
 
