@@ -25,6 +25,11 @@ urlpatterns = [
     path("beteiligung/<slug:city>/moderation/", moderation.queue, name="moderation"),
     path("beteiligung/<slug:city>/moderation/entscheiden/", moderation.decide, name="decide"),
     path("beteiligung/<slug:city>/moderation/verlauf/", moderation.history, name="history"),
+    path(
+        "beteiligung/<slug:city>/moderation/auffaellig/<int:pk>/erledigt/",
+        moderation.resolve_flag,
+        name="resolve_flag",
+    ),
     path("beteiligung/<slug:city>/moderation/ideen/", moderation.idea_queue, name="idea_queue"),
     path(
         "beteiligung/<slug:city>/moderation/ideen/<int:pk>/",

@@ -118,3 +118,18 @@ def test_author_edits_on_the_page(client, citizen, project, dortmund):
     )
     comment.refresh_from_db()
     assert comment.body == "Tippfehler" and comment.edited_at
+
+
+def test_moderator_sees_and_resolves_rating_burst(client, moderator, project, dortmund):
+    for number in range(rating_service.BURST_COUNT):
+        rating_service.rate(make_user(f"neu{number}"), project, dortmund, 5)
+    client.force_login(moderator)
+    html = client.get(queue_url()).content.decode()
+    assert "Auffällige Bewertungen" in html and "Smarte Laternen" in html
+    from smartcity.participation.models import RatingFlag
+
+    flag = RatingFlag.objects.get()
+    client.post(queue_url("resolve_flag", pk=flag.pk))
+    flag.refresh_from_db()
+    assert flag.resolved
+    assert "Smarte Laternen" not in client.get(queue_url()).content.decode()

@@ -69,6 +69,15 @@ def decide(request, city):
 
 
 @login_required
+@require_POST
+def resolve_flag(request, city, pk):
+    city_obj = _city_for(request, city)
+    RatingFlag.objects.filter(pk=pk, city=city_obj).update(resolved=True)
+    messages.success(request, _("Als erledigt markiert."))
+    return redirect("participation:moderation", city=city)
+
+
+@login_required
 def history(request, city):
     city_obj = _city_for(request, city)
     decisions = ModerationDecision.objects.filter(city=city_obj).select_related(
