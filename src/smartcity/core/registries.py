@@ -130,7 +130,31 @@ class Publication:
     produce: Callable[[Any], tuple[str, bytes]]
 
 
+@dataclass(frozen=True)
+class PageSection:
+    """A section one capability adds to another's page (participation on a project page).
+
+    ``page`` names the page (e.g. ``"portfolio.project"``); ``render(request, obj, city)``
+    returns safe HTML, or an empty string when it has nothing to show.
+    """
+
+    name: str
+    page: str
+    render: Callable[[Any, Any, Any], str]
+    order: int = 100
+
+
+def render_sections(page: str, request, obj, city) -> list[str]:
+    """The HTML of every section registered for ``page``, in order."""
+    entries = sorted(
+        (entry for entry in page_sections if entry.page == page),
+        key=lambda entry: (entry.order, entry.name),
+    )
+    return [html for entry in entries if (html := entry.render(request, obj, city))]
+
+
 demo_loaders = Registry("demo loader")
+page_sections = Registry("page section")
 personal_data = Registry("personal data provider")
 map_layers = Registry("map layer")
 publications = Registry("publication")

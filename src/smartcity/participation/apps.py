@@ -9,11 +9,15 @@ class ParticipationConfig(AppConfig):
 
     def ready(self):
         from smartcity.core.navigation import NavItem, navigation
-        from smartcity.core.registries import DemoLoader, demo_loaders
+        from smartcity.core.registries import DemoLoader, PageSection, demo_loaders, page_sections
         from smartcity.core.tasks import periodic
         from smartcity.participation import demo, layers, personal_data
 
         layers.register()
+        page_sections.register(
+            "participation",
+            PageSection("participation", "portfolio.project", render_project_section),
+        )
         navigation.register(
             "ideas", NavItem("ideas", _("Ideen"), "participation:ideas", per_city=True, order=35)
         )
@@ -29,3 +33,13 @@ class ParticipationConfig(AppConfig):
             "smartcity.participation.jobs.moderators_digest",
             "0 7 * * *",
         )
+
+
+def render_project_section(request, project, city):
+    """Comments and rating on a project page (registered for ``portfolio.project``)."""
+    from django.template.loader import render_to_string
+
+    from smartcity.participation.views.projects import project_context
+
+    data = project_context(request, project, city)
+    return render_to_string("participation/_project_participation.html", data, request=request)

@@ -95,15 +95,10 @@ def test_fragment_for_the_project_page(client, project):
     assert 'id="participation-heading"' in html and "<html" not in html
 
 
-def test_template_tag_embeds_section(rf, project, dortmund):
-    from django.contrib.auth.models import AnonymousUser
-    from django.template import Context, Template
-
-    request = rf.get("/")
-    request.user = AnonymousUser()
-    html = Template("{% load participation %}{% project_participation project city %}").render(
-        Context({"request": request, "project": project, "city": dortmund})
-    )
+def test_the_project_page_shows_the_participation_section(client, project, dortmund):
+    # Registered as a page section: the portfolio's project page never imports participation.
+    html = client.get(f"/dortmund/projekte/{project.slug}/").content.decode()
+    assert 'id="participation-heading"' in html
     assert "Noch keine Bewertungen." in html and "Noch keine Kommentare." in html
 
 

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from smartcity.core.models import City
+from smartcity.core.registries import render_sections
 from smartcity.portfolio import tiles
 from smartcity.portfolio.models import (
     ActionField,
@@ -83,6 +84,8 @@ def project_detail(request, city, key):
             "changes": project.changes.all()[:10],
             "related": related,
             "expert_teams": project.expert_teams.all(),
+            # Sections other capabilities add (participation: comments, rating).
+            "sections": render_sections("portfolio.project", request, project, city_obj),
             "map_config": {
                 "geometry": project.location,
                 "tiles": tiles.tile_config(),
