@@ -30,6 +30,9 @@ def clean_image(upload) -> SimpleUploadedFile:
             # Re-encoded from pixels with empty info: no EXIF, GPS position or comments stay.
             clean = probe.copy()
             clean.info = {}
+    except Image.DecompressionBombError as error:
+        # Pillow refuses canvases far beyond MAX_PIXELS already while opening.
+        raise ValidationError(_("Das Bild hat zu viele Bildpunkte."), code="too_large") from error
     except (UnidentifiedImageError, OSError) as error:
         raise ValidationError(_("Die Datei ist kein lesbares Bild."), code="invalid") from error
     if image_format == "JPEG" and clean.mode not in ("RGB", "L"):
