@@ -16,43 +16,19 @@ summary; ``--postgres postgres://…/scratch`` to use PostgreSQL (dropped and re
 """
 
 import argparse
-import os
 import random
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from harness import best_of as timed  # noqa: E402
+from harness import start_django  # noqa: E402
 
 
 def setup(postgres: str | None):
-    os.environ.update(
-        SMARTCITY_HOME=tempfile.mkdtemp(prefix="participation-bench-"),
-        SMARTCITY_SECRET_KEY="bench-" + "x" * 50,
-        SMARTCITY_DEBUG="false",
-        SMARTCITY_HTTPS="false",
-        SMARTCITY_ALLOWED_HOSTS="testserver,localhost",
-        DJANGO_SETTINGS_MODULE="smartcity.settings",
-    )
-    os.environ.pop("SMARTCITY_MQTT_URL", None)
-    if postgres:
-        import psycopg
+    start_django("participation", postgres)
 
-        base, name = postgres.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        os.environ["SMARTCITY_DATABASE_URL"] = postgres
-    else:
-        os.environ.pop("SMARTCITY_DATABASE_URL", None)
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
     from django.conf import settings
     from django.test.utils import override_settings
 
@@ -60,17 +36,6 @@ def setup(postgres: str | None):
     storages = {**settings.STORAGES}
     storages["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     override_settings(STORAGES=storages).enable()
-
-
-def timed(function, repeat: int) -> float:
-    """Best of ``repeat`` runs after a warm-up (the machine is shared)."""
-    function()
-    runs = []
-    for _run in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    return min(runs)
 
 
 def make_users(prefix: str, count: int):

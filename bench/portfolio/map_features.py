@@ -16,54 +16,18 @@ is dropped and re-created).
 """
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from harness import best_of as timed  # noqa: E402
+from harness import start_django  # noqa: E402
 
 
 def setup(postgres: str | None):
-    os.environ.update(
-        SMARTCITY_HOME=tempfile.mkdtemp(prefix="portfolio-bench-"),
-        SMARTCITY_SECRET_KEY="bench-" + "x" * 50,
-        SMARTCITY_DEBUG="false",
-        SMARTCITY_HTTPS="false",
-        SMARTCITY_ALLOWED_HOSTS="testserver,localhost",
-        DJANGO_SETTINGS_MODULE="smartcity.settings",
-    )
-    os.environ.pop("SMARTCITY_MQTT_URL", None)
-    if postgres:
-        import psycopg
-
-        base, name = postgres.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        os.environ["SMARTCITY_DATABASE_URL"] = postgres
-    else:
-        os.environ.pop("SMARTCITY_DATABASE_URL", None)
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def timed(function, repeat: int) -> float:
-    """Best of ``repeat`` runs after one warm-up run, in seconds (the machine is shared: the
-    minimum is the figure least disturbed by other processes)."""
-    function()
-    runs = []
-    for _run in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    return min(runs)
+    start_django("portfolio", postgres)
 
 
 def main():

@@ -16,52 +16,28 @@ PostgreSQL (the database is dropped and re-created).
 
 import argparse
 import datetime
-import os
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from harness import start_django  # noqa: E402
+
 YEARS = (2023, 2024, 2025)
 LIGHTS = ["on_track", "on_track", "at_risk", "on_track", "delayed", "stopped"]
 
 
 def setup(postgres: str | None):
-    os.environ.update(
-        SMARTCITY_HOME=tempfile.mkdtemp(prefix="reporting-bench-"),
-        SMARTCITY_SECRET_KEY="bench-" + "x" * 50,
-        SMARTCITY_DEBUG="false",
-        SMARTCITY_HTTPS="false",
-        SMARTCITY_ALLOWED_HOSTS="testserver,localhost",
-        DJANGO_SETTINGS_MODULE="smartcity.settings",
-    )
-    os.environ.pop("SMARTCITY_MQTT_URL", None)
-    if postgres:
-        import psycopg
-
-        base, name = postgres.rsplit("/", 1)
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
-            connection.execute(f'CREATE DATABASE "{name}"')
-        os.environ["SMARTCITY_DATABASE_URL"] = postgres
-    else:
-        os.environ.pop("SMARTCITY_DATABASE_URL", None)
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
-    django.setup()
+    start_django("reporting", postgres)
     from django.conf import settings
-    from django.core.management import call_command
 
     # Production settings expect collected static files; the page only needs their URLs.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-    call_command("migrate", verbosity=0)
 
 
 def fill(count: int, city, prefix: str):
