@@ -23,6 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "bench"))
+from harness import best_of as timed  # noqa: E402
 from harness import start_django  # noqa: E402
 
 YEARS = (2023, 2024, 2025)
@@ -121,17 +122,6 @@ def fill(count: int, city, prefix: str):
                 for milestone in milestones
             )
     return periods[-1]
-
-
-def timed(function, repeat: int) -> float:
-    """Best of ``repeat`` runs after one warm-up run, in seconds (the machine is shared)."""
-    function()
-    runs = []
-    for _run in range(repeat):
-        started = time.perf_counter()
-        function()
-        runs.append(time.perf_counter() - started)
-    return min(runs)
 
 
 def main():

@@ -1,10 +1,9 @@
-"""Editors' rich text and images: only harmless HTML, images checked and stripped of metadata."""
+"""Editors' images: checked by content and stripped of metadata (rich text: core.html)."""
 
 from __future__ import annotations
 
 import io
 
-import nh3
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.utils.translation import gettext_lazy as _
@@ -12,20 +11,6 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 8 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-ALLOWED_TAGS = {
-    "p", "br", "strong", "em", "ul", "ol", "li", "a", "h2", "h3", "h4", "blockquote", "abbr",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}, "abbr": {"title"}}
-
-
-def clean_html(html: str) -> str:
-    return nh3.clean(
-        html or "",
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 def validate_image(upload) -> None:

@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from smartcity.core.html import clean_html
 from smartcity.core.models import City
-from smartcity.news.content import clean_html, strip_metadata, validate_image
+from smartcity.news.content import strip_metadata, validate_image
 
 
 class Tag(models.Model):

@@ -187,7 +187,7 @@ class Project(models.Model):
         return f"{self.code} {self.title}".strip()
 
     def save(self, *args, **kwargs):
-        from smartcity.portfolio.sanitise import clean_html
+        from smartcity.core.html import clean_html
 
         self.description = clean_html(self.description)
         if not self.slug:

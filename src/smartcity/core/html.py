@@ -1,4 +1,5 @@
-"""Rich descriptions: the few tags an editor needs, nothing that runs code."""
+"""Editors' rich text (project descriptions, news, events): the few tags an editor needs,
+nothing that runs code."""
 
 import nh3
 
