@@ -3,6 +3,7 @@
 from ninja import NinjaAPI, Swagger
 
 from smartcity.appointments.api import router as appointments_router
+from smartcity.bridges.api import router as bridges_router
 from smartcity.core import api_errors
 from smartcity.core.api import router as core_router
 from smartcity.defects.api import router as defects_router
@@ -11,6 +12,7 @@ from smartcity.opendata.api import router as opendata_router
 from smartcity.participation.api import router as participation_router
 from smartcity.portfolio.api import router as portfolio_router
 from smartcity.reporting.api import router as reporting_router
+from smartcity.schools.api import router as schools_router
 from smartcity.sensors.api import router as sensors_router
 
 api = NinjaAPI(
@@ -36,3 +38,5 @@ api.add_router("/", defects_router)
 api.add_router("/", opendata_router)
 api.add_router("/", appointments_router)
 api.add_router("/", news_router)
+api.add_router("/", bridges_router)
+api.add_router("/", schools_router)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "smartcity.participation",
     "smartcity.reporting",
     "smartcity.sensors",
+    "smartcity.bridges",
+    "smartcity.schools",
     "smartcity.defects",
     "smartcity.opendata",
     "smartcity.appointments",

@@ -31,6 +31,8 @@ urlpatterns = [
     path("", include("smartcity.participation.urls")),
     path("", include("smartcity.reporting.urls")),
     path("", include("smartcity.defects.urls")),
+    path("", include("smartcity.bridges.urls")),
+    path("", include("smartcity.schools.urls")),
     path("", include("smartcity.appointments.urls")),
     path("", include("smartcity.news.urls")),
     path("", include("smartcity.core.urls")),

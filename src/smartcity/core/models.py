@@ -48,6 +48,9 @@ RESERVED_SLUGS = {
     "bericht",
     "berichte",
     "beteiligung",
+    "bruecken",
+    "schulen",
+    "werkbank",
 }
 
 

@@ -144,6 +144,20 @@ class PageSection:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Simulator:
+    """A data simulator behind ``smartcity simulate <name>`` (bridges, schools, …).
+
+    ``add_arguments(parser)`` adds its own options; ``run(options, stdout)`` sends data
+    through the platform's own interfaces and returns when done (or runs until stopped).
+    """
+
+    name: str
+    help: str
+    add_arguments: Callable[[Any], None]
+    run: Callable[[dict, Any], None]
+
+
 def render_sections(page: str, request, obj, city) -> list[str]:
     """The HTML of every section registered for ``page``, in order."""
     entries = sorted(
@@ -158,3 +172,4 @@ page_sections = Registry("page section")
 personal_data = Registry("personal data provider")
 map_layers = Registry("map layer")
 publications = Registry("publication")
+simulators = Registry("simulator")
