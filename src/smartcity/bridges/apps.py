@@ -8,5 +8,12 @@ class BridgesConfig(AppConfig):
     verbose_name = _("Intelligente Brücken")
 
     def ready(self):
-        # Registrations (map layer, navigation, demo loader, simulator, jobs) go here.
-        pass
+        from smartcity.bridges.simulator import command
+        from smartcity.core.registries import Simulator, simulators
+        from smartcity.core.tasks import periodic
+
+        simulators.register(
+            "bridges",
+            Simulator("bridges", command.HELP, command.add_arguments, command.run),
+        )
+        periodic("bridges-analysis", "smartcity.bridges.jobs.analyse_all", "*/10 * * * *")

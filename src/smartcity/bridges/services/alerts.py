@@ -1,0 +1,147 @@
+"""Alerts: raised de-duplicated per channel and kind, notified by e-mail and webhook, logged.
+
+An open alert of the same channel and kind absorbs repeated detections (``repeats``); only a
+new alert or a higher level notifies the department again. Notifications are sent by a
+background worker (``smartcity.bridges.jobs.notify``), queued when the transaction commits.
+"""
+
+import json
+import urllib.request
+
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from smartcity.bridges.models import Alert, AlertLog, Level
+from smartcity.bridges.services.series import moment
+from smartcity.core.tasks import enqueue
+
+WEBHOOK_TIMEOUT = 10
+
+
+def raise_alert(bridge, channel, kind: str, level: int, observed_at: float, message: str):
+    """Open an alert or update the open one; returns (alert, notified?)."""
+    when = moment(observed_at)
+    with transaction.atomic():
+        alert = (
+            Alert.objects.select_for_update()
+            .filter(bridge=bridge, channel=channel, kind=kind, resolved_at=None)
+            .first()
+        )
+        if alert is None:
+            alert = Alert.objects.create(
+                bridge=bridge,
+                channel=channel,
+                kind=kind,
+                level=level,
+                message=message,
+                observed_at=when,
+            )
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.RAISED, detail=message, observed_at=when
+            )
+            notify = True
+        elif level > alert.level:
+            alert.level, alert.message, alert.observed_at = level, message, when
+            alert.updated_at = timezone.now()
+            alert.acknowledged_at = alert.acknowledged_by = None
+            alert.save()
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.ESCALATED, detail=message, observed_at=when
+            )
+            notify = True
+        else:
+            Alert.objects.filter(pk=alert.pk).update(
+                repeats=alert.repeats + 1, updated_at=timezone.now()
+            )
+            notify = False
+        if notify and (bridge.alert_email or bridge.alert_webhook):
+            alert_id = alert.pk
+            transaction.on_commit(lambda: enqueue("smartcity.bridges.jobs.notify", alert_id))
+    return alert, notify
+
+
+def resolve(bridge, channel, kind: str, at: float | None = None, user=None) -> int:
+    """Close the open alert of this channel and kind (the condition is back to normal)."""
+    closed = 0
+    for alert in Alert.objects.filter(bridge=bridge, channel=channel, kind=kind, resolved_at=None):
+        alert.resolved_at = moment(at) if at is not None else timezone.now()
+        alert.save(update_fields=["resolved_at"])
+        AlertLog.objects.create(
+            alert=alert, action=AlertLog.Action.RESOLVED, user=user, observed_at=alert.resolved_at
+        )
+        closed += 1
+    return closed
+
+
+def acknowledge(alert: Alert, user) -> Alert:
+    with transaction.atomic():
+        if alert.acknowledged_at is None:
+            alert.acknowledged_at = timezone.now()
+            alert.acknowledged_by = user
+            alert.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            AlertLog.objects.create(alert=alert, action=AlertLog.Action.ACKNOWLEDGED, user=user)
+    return alert
+
+
+def payload(alert: Alert) -> dict:
+    bridge = alert.bridge
+    return {
+        "alert": alert.pk,
+        "bridge": {"name": bridge.name, "structureNumber": bridge.structure_number},
+        "channel": alert.channel.code if alert.channel_id else None,
+        "kind": alert.kind,
+        "level": Level(alert.level).name.lower(),
+        "message": alert.message,
+        "observedAt": alert.observed_at.isoformat(),
+    }
+
+
+def send_notifications(alert: Alert) -> list[str]:
+    """E-mail and webhook for one alert; each outcome is logged. Returns the channels used."""
+    bridge = alert.bridge
+    sent = []
+    if bridge.alert_email:
+        subject = _("Brückenmonitoring: %(level)s an %(bridge)s") % {
+            "level": alert.get_level_display(),
+            "bridge": bridge.name,
+        }
+        body = "\n".join(
+            [
+                alert.message,
+                _("Zeitpunkt: %(time)s") % {"time": alert.observed_at.isoformat()},
+                _("Bauwerksnummer: %(number)s") % {"number": bridge.structure_number},
+            ]
+        )
+        try:
+            send_mail(subject, body, None, [bridge.alert_email])
+        except Exception as error:  # noqa: BLE001 - any mail failure is logged, not raised
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.FAILED, detail=f"E-Mail: {error}"
+            )
+        else:
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.EMAIL, detail=bridge.alert_email
+            )
+            sent.append("email")
+    if bridge.alert_webhook:
+        request = urllib.request.Request(  # noqa: S310 - an https/http URL from the registry
+            bridge.alert_webhook,
+            data=json.dumps(payload(alert)).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT) as response:  # noqa: S310
+                status = response.status
+        except Exception as error:  # noqa: BLE001
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.FAILED, detail=f"Webhook: {error}"
+            )
+        else:
+            AlertLog.objects.create(
+                alert=alert, action=AlertLog.Action.WEBHOOK, detail=f"HTTP {status}"
+            )
+            sent.append("webhook")
+    return sent

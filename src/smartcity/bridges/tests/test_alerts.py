@@ -1,0 +1,94 @@
+"""Alerts: de-duplication, escalation, acknowledgement, e-mail and webhook with a log."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+import pytest
+from django.core import mail
+from django_q.models import OrmQ
+
+from smartcity.accounts.models import User
+from smartcity.bridges import jobs
+from smartcity.bridges.models import Alert, AlertKind, AlertLog, Level
+from smartcity.bridges.services import alerts
+from smartcity.bridges.tests.conftest import START, channel
+
+
+class Receiver(BaseHTTPRequestHandler):
+    received: list = []
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers["Content-Length"])
+        Receiver.received.append(json.loads(self.rfile.read(length)))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def webhook():
+    Receiver.received = []
+    server = HTTPServer(("127.0.0.1", 0), Receiver)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/hook", Receiver.received
+    server.shutdown()
+    server.server_close()
+
+
+def test_repeated_detection_is_one_alert(bridge, django_capture_on_commit_callbacks):
+    bridge.alert_email = "bruecken@example.org"
+    bridge.save()
+    crack = channel(bridge, "R1")
+    with django_capture_on_commit_callbacks(execute=True):
+        first, notified = alerts.raise_alert(bridge, crack, AlertKind.LIMIT, 1, START, "A")
+        again, notified_again = alerts.raise_alert(
+            bridge, crack, AlertKind.LIMIT, 1, START + 60, "B"
+        )
+    assert notified and not notified_again
+    assert first.pk == again.pk
+    assert Alert.objects.get(pk=first.pk).repeats == 1
+    assert OrmQ.objects.count() == 1  # one notification job queued
+    with django_capture_on_commit_callbacks(execute=True):
+        escalated, notified = alerts.raise_alert(bridge, crack, AlertKind.LIMIT, 2, START, "C")
+    assert notified and escalated.pk == first.pk and escalated.level == Level.WARNING
+    assert OrmQ.objects.count() == 2
+    actions = list(AlertLog.objects.filter(alert=first).values_list("action", flat=True))
+    assert sorted(actions) == ["escalated", "raised"]
+
+
+def test_notification_by_email_and_webhook(bridge, webhook):
+    url, received = webhook
+    bridge.alert_email = "bruecken@example.org"
+    bridge.alert_webhook = url
+    bridge.save()
+    alert, _ = alerts.raise_alert(
+        bridge, channel(bridge, "A1"), AlertKind.FREQUENCY, Level.WARNING, START, "Frequenz"
+    )
+    assert jobs.notify(alert.pk) == ["email", "webhook"]
+    assert mail.outbox[0].to == ["bruecken@example.org"]
+    assert bridge.name in mail.outbox[0].subject
+    assert received[0]["kind"] == "frequency" and received[0]["level"] == "warning"
+    assert received[0]["bridge"]["structureNumber"] == bridge.structure_number
+    assert set(alert.log.values_list("action", flat=True)) == {"raised", "email", "webhook"}
+
+
+def test_failed_webhook_is_logged(bridge):
+    bridge.alert_webhook = "http://127.0.0.1:9/nothing-listens"
+    bridge.save()
+    alert, _ = alerts.raise_alert(bridge, None, AlertKind.FATIGUE, Level.NOTICE, START, "x")
+    assert jobs.notify(alert.pk) == []
+    assert alert.log.filter(action=AlertLog.Action.FAILED, detail__startswith="Webhook").exists()
+
+
+def test_acknowledge_once(bridge):
+    user = User.objects.create_user(username="ingenieurin", password="x" * 12)
+    alert, _ = alerts.raise_alert(bridge, None, AlertKind.SILENT, Level.WARNING, START, "x")
+    alerts.acknowledge(alert, user)
+    alerts.acknowledge(alert, user)
+    alert.refresh_from_db()
+    assert alert.acknowledged_by == user
+    assert alert.log.filter(action=AlertLog.Action.ACKNOWLEDGED).count() == 1
