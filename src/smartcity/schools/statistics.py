@@ -26,7 +26,7 @@ def _db_time(value):
 def epoch_sql(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"date_part('epoch', {column})"
-    return f"(julianday({column}) - 2440587.5) * 86400.0"
+    return f"CAST(strftime('%%s', {column}) AS INTEGER)"
 
 
 def streams_of(rooms, quantity: str) -> dict[int, int]:
