@@ -1,0 +1,53 @@
+"""The engineers' limit form: overrides of the statistical limits, the frequency limit."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from smartcity.bridges.analysis.config import check
+from smartcity.bridges.models import Channel
+
+
+class LimitForm(forms.ModelForm):
+    class Meta:
+        model = Channel
+        fields = ["notice_limit", "warning_limit", "alarm_limit", "frequency_drop_limit"]
+        labels = {
+            "notice_limit": _("Grenze Hinweis"),
+            "warning_limit": _("Grenze Warnung"),
+            "alarm_limit": _("Grenze Alarm"),
+            "frequency_drop_limit": _("Grenze Frequenzabfall (%)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.is_slow:
+            del self.fields["frequency_drop_limit"]
+        else:
+            for name in ("notice_limit", "warning_limit", "alarm_limit"):
+                del self.fields[name]
+        for field in self.fields.values():
+            field.widget.attrs["step"] = "any"
+
+    def clean(self):
+        data = super().clean()
+        values = [data.get(name) for name in ("notice_limit", "warning_limit", "alarm_limit")]
+        for name, value in zip(
+            ("notice_limit", "warning_limit", "alarm_limit"), values, strict=True
+        ):
+            if value is not None and value <= 0:
+                self.add_error(name, _("Die Grenze muss größer als 0 sein."))
+        given = [value for value in values if value is not None]
+        if given and any(value is None for value in values) and self.instance.is_slow:
+            self.add_error(
+                "notice_limit",
+                _("Bitte alle drei Grenzen angeben oder alle leer lassen (statistische Grenzen)."),
+            )
+        elif len(given) == 3 and not values[0] < values[1] < values[2]:
+            self.add_error(
+                "warning_limit", _("Die Grenzen müssen steigen: Hinweis < Warnung < Alarm.")
+            )
+        if "frequency_drop_limit" in data:
+            errors = check(frequency_drop_limit=data["frequency_drop_limit"])
+            for field, message in errors.items():
+                self.add_error(field, message)
+        return data
