@@ -142,8 +142,8 @@ def _landing(request, city_obj):
         "schools/workbench_start.html",
         {
             "city": city_obj,
-            "join_form": JoinForm(),
-            "login_form": PupilLoginForm(),
+            "join_form": JoinForm(prefix="beitritt"),
+            "login_form": PupilLoginForm(prefix="login"),
         },
     )
 
@@ -187,7 +187,7 @@ def home(request, city):
 
 def join(request, city):
     city_obj = access.get_city(city)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST or None, prefix="beitritt")
     if request.method == "POST" and form.is_valid():
         try:
             pupil = services.join_class(**form.cleaned_data)
@@ -205,14 +205,14 @@ def join(request, city):
     return render(
         request,
         "schools/workbench_start.html",
-        {"city": city_obj, "join_form": form, "login_form": PupilLoginForm()},
+        {"city": city_obj, "join_form": form, "login_form": PupilLoginForm(prefix="login")},
         status=400 if form.is_bound else 200,
     )
 
 
 def login(request, city):
     city_obj = access.get_city(city)
-    form = PupilLoginForm(request.POST or None)
+    form = PupilLoginForm(request.POST or None, prefix="login")
     if request.method == "POST" and form.is_valid():
         pupil = services.authenticate_pupil(**form.cleaned_data)
         if pupil is None:
@@ -227,7 +227,7 @@ def login(request, city):
     return render(
         request,
         "schools/workbench_start.html",
-        {"city": city_obj, "join_form": JoinForm(), "login_form": form},
+        {"city": city_obj, "join_form": JoinForm(prefix="beitritt"), "login_form": form},
         status=400 if form.is_bound else 200,
     )
 

@@ -38,7 +38,7 @@ def school_class(school):
 def pupil_client(client, school_class):
     response = client.post(
         reverse("schools:join", kwargs={"city": "dortmund"}),
-        {"code": "abc234", "nickname": "Blitz", "password": "geheim123"},
+        {"beitritt-code": "abc234", "beitritt-nickname": "Blitz", "beitritt-password": "geheim123"},
     )
     assert response.status_code == 302
     return client
@@ -65,22 +65,33 @@ def _query(school, **overrides):
 
 def test_join_needs_a_valid_code_and_free_nickname(client, school_class):
     url = _url("join")
-    wrong = client.post(url, {"code": "NOPE99", "nickname": "Blitz", "password": "geheim123"})
+    wrong = client.post(
+        url,
+        {"beitritt-code": "NOPE99", "beitritt-nickname": "Blitz", "beitritt-password": "geheim123"},
+    )
     assert wrong.status_code == 400
     assert "Diesen Klassencode gibt es nicht" in wrong.content.decode()
-    ok = client.post(url, {"code": "ABC234", "nickname": "Blitz", "password": "geheim123"})
+    ok = client.post(
+        url,
+        {"beitritt-code": "ABC234", "beitritt-nickname": "Blitz", "beitritt-password": "geheim123"},
+    )
     assert ok.status_code == 302
     pupil = Pupil.objects.get()
     assert pupil.nickname == "Blitz" and pupil.password != "geheim123"
     client.post(_url("pupil_logout"))
-    again = client.post(url, {"code": "ABC234", "nickname": "blitz", "password": "anderes12"})
+    again = client.post(
+        url,
+        {"beitritt-code": "ABC234", "beitritt-nickname": "blitz", "beitritt-password": "anderes12"},
+    )
     assert "Diesen Spitznamen gibt es in der Klasse schon" in again.content.decode()
     login = client.post(
-        _url("pupil_login"), {"code": "ABC234", "nickname": "Blitz", "password": "falsch!!"}
+        _url("pupil_login"),
+        {"login-code": "ABC234", "login-nickname": "Blitz", "login-password": "falsch!!"},
     )
     assert "stimmen nicht" in login.content.decode()
     login = client.post(
-        _url("pupil_login"), {"code": "ABC234", "nickname": "Blitz", "password": "geheim123"}
+        _url("pupil_login"),
+        {"login-code": "ABC234", "login-nickname": "Blitz", "login-password": "geheim123"},
     )
     assert login.status_code == 302
 
@@ -170,7 +181,12 @@ def test_teacher_creates_class_and_task_pupil_answers(client, school):
     task = Task.objects.get()
     client.logout()
     client.post(
-        _url("join"), {"code": school_class.code, "nickname": "Fuchs", "password": "geheim123"}
+        _url("join"),
+        {
+            "beitritt-code": school_class.code,
+            "beitritt-nickname": "Fuchs",
+            "beitritt-password": "geheim123",
+        },
     )
     assert "Lüften" in client.get(_url()).content.decode()
     client.post(_url("task", task=task.pk), {"text": "Raum 101"})
