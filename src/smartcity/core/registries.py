@@ -6,7 +6,7 @@ A capability registers itself in its ``AppConfig.ready()``; the core never impor
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 
@@ -76,9 +76,29 @@ class MapFilters:
     partner: str | None = None
     q: str | None = None
     bbox: tuple[float, float, float, float] | None = None
+    # Several values for one filter (alternatives: an item matches any of them), as
+    # ``(("status", ("planned", "pilot")), …)``; the single field above holds the first.
+    # Only layers with ``MapLayer.multi_value`` see them (read with ``any_of``); the map
+    # calls other layers once per combination of single values (see ``combinations``).
+    choices: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def active(self) -> set[str]:
         return {key for key in MAP_FILTER_KEYS if getattr(self, key)}
+
+    def any_of(self, key: str) -> tuple[str, ...]:
+        """The values asked for ``key`` (empty: not filtered)."""
+        for name, values in self.choices:
+            if name == key:
+                return values
+        value = getattr(self, key)
+        return (value,) if value else ()
+
+    def combinations(self) -> list[MapFilters]:
+        """The same filters as single-valued ones, one per combination of the choices."""
+        result = [replace(self, choices=())]
+        for name, values in self.choices:
+            result = [replace(single, **{name: value}) for single in result for value in values]
+        return result
 
     def bbox_contains(self, longitude: float, latitude: float) -> bool:
         if self.bbox is None:
@@ -116,6 +136,9 @@ class MapLayer:
     # Optional fast path for large layers: the same Features already serialised and joined
     # with commas (``b""`` for none); the GeoJSON endpoint prefers it to ``features``.
     features_json: Callable[[Any, MapFilters], bytes] | None = None
+    # True when ``features``/``features_json`` read several values per filter with
+    # ``MapFilters.any_of``; otherwise the map calls them once per single-valued combination.
+    multi_value: bool = False
 
     def applies_to(self, filters: MapFilters) -> bool:
         return filters.active() <= set(self.filters)
