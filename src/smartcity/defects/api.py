@@ -1,12 +1,14 @@
 """JSON helpers for the report form: duplicate hint and address search (GET, public)."""
 
+import orjson
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from smartcity.core.models import City
 from smartcity.defects import addresses, services
-from smartcity.defects.models import Category
+from smartcity.defects.models import Category, Status
 
 router = Router(tags=["defects"])
 
@@ -43,20 +45,23 @@ class AddressOut(Schema):
 )
 def duplicates(request, city: str, query: Query[DuplicateQuery]):
     # One query for city and category: this runs on every tap in the report form.
-    category = (
+    found = (
         Category.objects.filter(city__slug=city, code=query.category, active=True)
         .select_related("city")
-        .first()
+        .order_by()[:1]
     )
+    category = found[0] if found else None
     if category is None:
         raise HttpError(404, "Diese Kategorie gibt es hier nicht.")
-    return [
+    labels = {value: str(label) for value, label in Status.choices}
+    # Built here in the documented shape (``Candidate``) and sent as is: no schema pass per row.
+    candidates = [
         {
             "id": report.pk,
             "url": report.get_absolute_url(),
             "category": report.category.name,
             "status": report.status,
-            "status_label": str(report.get_status_display()),
+            "status_label": labels[report.status],
             "description": report.description[:200],
             "distance_m": round(report.distance),
             "supporters": report.supporter_count,
@@ -64,6 +69,7 @@ def duplicates(request, city: str, query: Query[DuplicateQuery]):
         }
         for report in services.duplicate_candidates(category, query.lat, query.lon)[:5]
     ]
+    return HttpResponse(orjson.dumps(candidates), content_type="application/json")
 
 
 @router.get(

@@ -1,8 +1,8 @@
 """The two wire formats of GeoReport v2: JSON and XML, and the error list."""
 
-import json
 from xml.sax.saxutils import escape
 
+import orjson
 from django.http import HttpResponse
 
 # Tag of the repeated element for each list, as in the spec's XML examples.
@@ -62,7 +62,7 @@ def to_xml(root: str, data) -> bytes:
 
 def render(data, fmt: str, root: str, status: int = 200) -> HttpResponse:
     """``root`` names the XML document element (``services``, ``service_requests`` …)."""
-    body = to_xml(root, data) if fmt == "xml" else json.dumps(data, ensure_ascii=False).encode()
+    body = to_xml(root, data) if fmt == "xml" else orjson.dumps(data)
     response = HttpResponse(body, status=status, content_type=CONTENT_TYPES[fmt])
     # Public data: city apps and dashboards read it from other origins.
     response["Access-Control-Allow-Origin"] = "*"

@@ -37,10 +37,11 @@ def _jurisdiction(request, city_slug):
     slug = city_slug or given
     if not slug:
         raise Open311Error(400, "jurisdiction_id: required (dortmund, schwerte, …)")
-    city = City.objects.filter(slug=slug).first()
-    if city is None:
-        raise Open311Error(404, f"jurisdiction_id: unknown jurisdiction {slug!r}")
-    return city
+    try:
+        # The boundary (possibly a large polygon) is read only when a POST checks a place.
+        return City.objects.defer("boundary", "description").get(slug=slug)
+    except City.DoesNotExist:
+        raise Open311Error(404, f"jurisdiction_id: unknown jurisdiction {slug!r}") from None
 
 
 def _only_get(request):
@@ -81,8 +82,7 @@ def discovery(request, fmt, city):
 @endpoint
 def service_list(request, fmt, city):
     _only_get(request)
-    categories = services.active_categories(city)
-    return render([shapes.service(category) for category in categories], fmt, "services")
+    return render([shapes.service(row) for row in queries.service_rows(city)], fmt, "services")
 
 
 @endpoint
@@ -100,11 +100,11 @@ def requests(request, fmt, city):
         return _create(request, fmt, city)
     query = queries.parse(city, request.GET)
     offset = (query.page - 1) * query.page_size
-    reports = list(query.queryset[offset : offset + query.page_size])
     absolute = request.build_absolute_uri
-    data = [shapes.service_request(report, absolute, query.extensions) for report in reports]
+    writer = shapes.RequestWriter(city, absolute, query.extensions)
+    data = writer.write(query.queryset[offset : offset + query.page_size])
     response = render(data, fmt, "service_requests")
-    if len(reports) == query.page_size and "service_request_id" not in request.GET:
+    if len(data) == query.page_size and "service_request_id" not in request.GET:
         following = request.GET.copy()
         following["page"] = str(query.page + 1)
         following["page_size"] = str(query.page_size)
@@ -115,14 +115,11 @@ def requests(request, fmt, city):
 @endpoint
 def request_detail(request, fmt, city, pk):
     _only_get(request)
-    report = queries.base_queryset(city).filter(pk=pk).first()
-    if report is None:
+    writer = shapes.RequestWriter(city, request.build_absolute_uri, _wants_extensions(request))
+    found = writer.write(queries.base_queryset(city).filter(pk=pk))
+    if not found:
         raise Open311Error(404, f"service_request_id: no request {pk}")
-    return render(
-        [shapes.service_request(report, request.build_absolute_uri, _wants_extensions(request))],
-        fmt,
-        "service_requests",
-    )
+    return render(found, fmt, "service_requests")
 
 
 @endpoint

@@ -1,7 +1,10 @@
 """Demo loader, address import, personal data and the map layer."""
 
+import orjson
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from smartcity.accounts.models import User
 from smartcity.accounts.services import delete_account, export_user_data
@@ -94,6 +97,12 @@ def test_map_layer_lists_open_public_reports(cities):
     assert feature["properties"]["url"] == shown.get_absolute_url()
     assert "x@example.org" not in str(feature)
     assert list(layer.features(cities["schwerte"], None)) == []
+    # The map endpoint's fast path: the same Features, serialised, in one query.
+    with CaptureQueriesContext(connection) as captured:
+        joined = layer.features_json(pothole.city, None)
+    assert len(captured) == 1
+    assert orjson.loads(b"[" + joined + b"]") == orjson.loads(orjson.dumps(features))
+    assert layer.features_json(cities["schwerte"], None) == b""
 
 
 def test_reporter_contacts_are_purged_90_days_after_closing(cities):

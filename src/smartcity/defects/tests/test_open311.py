@@ -396,3 +396,26 @@ def test_control_characters_never_reach_the_database_or_the_xml(client, pothole,
     assert created.reporter_name == "Max"
     xml = client.get(f"{ROOT}/requests/{created.pk}.xml?jurisdiction_id=dortmund").content
     assert parse_xml(xml).find("request/description").text.startswith("Loch mit")
+
+
+def test_request_lists_take_a_fixed_number_of_queries(client, pothole, django_assert_num_queries):
+    for number in range(3):
+        created = report(pothole, photos=[jpeg_with_gps()] if number == 0 else ())
+    services.review_photo(Photo.objects.get(), None, approve=True)
+    # jurisdiction + rows (first photo as a subquery) [+ the page's photos with extensions]
+    with django_assert_num_queries(2):
+        _response, few = get_json(client, "requests.json", page_size=2)
+    with django_assert_num_queries(2):
+        _response, data = get_json(client, "requests.json")
+    with django_assert_num_queries(3):
+        _response, extended = get_json(client, "requests.json", extensions="true")
+    assert len(few) == 2 and len(data) == len(extended) == 3
+    with_photo = [item for item in extended if item["media_url"]]
+    assert len(with_photo) == 1
+    assert with_photo[0]["extended_attributes"]["photos"][0]["url"] == with_photo[0]["media_url"]
+    assert extended[0]["extended_attributes"]["url"].endswith(
+        f"/dortmund/maengel/{extended[0]['service_request_id']}/"
+    )
+    assert created.pk in {item["service_request_id"] for item in data}
+    with django_assert_num_queries(2):
+        get_json(client, "services.json")
