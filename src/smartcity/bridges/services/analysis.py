@@ -277,11 +277,11 @@ def analyse_strain(channel: Channel, now: float) -> RunResult:
         fs = channel.sampling_rate_hz
         signal = np.concatenate([samples for _, samples, _ in found])
         sn = fatigue.curve(channel.detail_category, channel.gamma_mf)
-        damage, stresses, counts = fatigue.damage_of_strain(signal, sn, channel.modulus_gpa)
-        channel.damage += damage
+        result_of_strain = fatigue.damage_of_strain(signal, sn, channel.modulus_gpa)
+        channel.damage += result_of_strain.damage
         channel.damage_seconds += signal.size / fs
         channel.rainflow_histogram = fatigue.merge_histograms(
-            channel.rainflow_histogram, fatigue.histogram(stresses, counts)
+            channel.rainflow_histogram, result_of_strain.histogram
         )
         total = channel.bridge.prior_damage + channel.damage
         series.write(registry.derived_stream(channel, DerivedKind.DAMAGE), [until], [total])

@@ -38,7 +38,7 @@ def analyse_latest(channel: Channel, settings: dict, records: int = 24) -> dict:
         detail = settings.get("detail_category") or channel.detail_category
         sn = fatigue.curve(detail, settings.get("gamma_mf") or channel.gamma_mf)
         signal = np.concatenate([samples for _, samples, _ in latest])
-        damage, stresses, counts = fatigue.damage_of_strain(
+        damage, _histogram, cycles = fatigue.damage_of_strain(
             signal, sn, settings.get("modulus_gpa") or channel.modulus_gpa
         )
         seconds = signal.size / fs
@@ -46,7 +46,7 @@ def analyse_latest(channel: Channel, settings: dict, records: int = 24) -> dict:
         return {
             "damage": damage,
             "seconds": seconds,
-            "cycles": float(counts.sum()),
+            "cycles": cycles,
             "damagePerYear": rate,
             "remainingLifeYears": fatigue.remaining_life_years(
                 channel.bridge.prior_damage + channel.damage, rate

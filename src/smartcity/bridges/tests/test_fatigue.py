@@ -39,12 +39,26 @@ def test_miner_sum_matches_hand_calculation():
 def test_strain_signal_to_damage():
     # 500 µm/m at E = 200 GPa is 100 N/mm²; 0-500-0-500-0 is one full and two half cycles.
     curve = fatigue.curve(71)
-    damage, stresses, counts = fatigue.damage_of_strain(
+    damage, histogram, cycles = fatigue.damage_of_strain(
         np.array([0, 500, 0, 500, 0.0]), curve, modulus_gpa=200.0
     )
-    assert list(stresses) == [100.0, 100.0, 100.0]
-    assert counts.sum() == 2.0
+    assert cycles == 2.0
+    assert histogram["counts"][20] == 2.0 and sum(histogram["counts"]) == 2.0  # 100–105 N/mm²
     assert damage == pytest.approx(2 / 715_822, rel=1e-5)
+
+
+def test_damage_of_strain_equals_miner_over_all_cycles():
+    from smartcity.bridges.simulator import physics
+
+    signal = physics.strain(physics.BridgeSpec(seed=6), 1772409600.0 + 9 * 3600, 900, 50.0)
+    curve = fatigue.curve(56)
+    ranges, counts = fatigue.rainflow(signal)
+    expected = fatigue.miner(fatigue.stress_ranges(ranges), counts, curve)
+    result = fatigue.damage_of_strain(signal, curve)
+    assert expected > 0
+    assert result.damage == pytest.approx(expected, rel=1e-12)
+    assert result.cycles == pytest.approx(counts.sum())
+    assert result.histogram == fatigue.histogram(fatigue.stress_ranges(ranges), counts)
 
 
 def test_partial_factor_shortens_life():
@@ -70,3 +84,26 @@ def test_histogram_merges():
     first = fatigue.histogram([1.0, 7.0], [1, 0.5])
     second = fatigue.histogram([12.0], [1])
     assert fatigue.merge_histograms(first, second)["counts"] == [1.0, 0.5, 1.0]
+
+
+def test_vectorised_rainflow_equals_fatpack():
+    import fatpack
+
+    from smartcity.bridges.simulator import physics
+
+    signal = physics.strain(physics.BridgeSpec(seed=4), 1772409600.0 + 8 * 3600, 600, 50.0)
+    points = fatigue.reversals(signal)
+    ours, residue = fatigue.rainflow_cycles(points)
+    cycles, their_residue = fatpack.find_rainflow_cycles(points)
+    assert ours.size > 1000
+    assert np.allclose(np.sort(ours), np.sort(np.abs(cycles[:, 1] - cycles[:, 0])))
+    assert np.allclose(residue, their_residue)
+    # Reversals: every interior point is a strict local extreme of its neighbours.
+    inner = points[1:-1]
+    assert np.all((inner - points[:-2]) * (points[2:] - inner) < 0)
+
+
+def test_plateaus_count_once():
+    assert list(fatigue.reversals(np.array([0, 1, 1, 1, 0, 0, 2.0]))) == [0, 1, 0, 2]
+    assert list(fatigue.reversals(np.array([1, 1, 2, 0, 0.0]))) == [1, 2, 0]
+    assert list(fatigue.reversals(np.array([0, 1, 2.0]))) == [0, 2]

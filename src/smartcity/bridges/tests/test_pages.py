@@ -133,3 +133,14 @@ def test_acknowledge_from_the_engineer_view(bridge, client, cities):
     assert client.post(url).status_code == 302
     alert.refresh_from_db()
     assert alert.acknowledged_by == user
+
+
+def test_open_data_publication(demo_bridges, cities):
+    from smartcity.bridges.publications import bridges_csv
+
+    name, content = bridges_csv(cities["dortmund"])
+    lines = content.decode().splitlines()
+    assert name == "brueckenmonitoring.csv"
+    assert lines[0].startswith("bauwerksnummer,name")
+    assert len(lines) == 3  # two Dortmund bridges
+    assert any(",green," in line for line in lines[1:])
