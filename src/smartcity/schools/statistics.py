@@ -56,57 +56,112 @@ def lesson_statistics(rooms, start: date, end: date, occupied_only: bool = True)
     room_of = {stream: room for room, stream in streams.items()}
     occupancy = calendar.occupancy_of(rooms)
     stream_ids = sorted(room_of)
+    if connection.vendor == "postgresql":
+        rows = _lesson_rows_by_time_of_day(school, lessons, stream_ids)
+    else:
+        rows = _lesson_rows_by_join(lessons, stream_ids)
     results = []
+    for stream, idx, count, mean, high, above_good, above_bad in rows:
+        if not count:
+            continue
+        lesson = lessons[idx]
+        room = room_of[stream]
+        pupils = occupancy.get((room, lesson.day.weekday(), lesson.period), 0)
+        if occupied_only and not pupils:
+            continue
+        minutes = (lesson.end - lesson.start).total_seconds() / 60
+        per_reading = minutes / count
+        results.append(
+            {
+                "room_id": room,
+                "day": lesson.day,
+                "period": lesson.period,
+                "start": lesson.start,
+                "end": lesson.end,
+                "pupils": pupils,
+                "readings": int(count),
+                "mean": float(mean),
+                "max": float(high),
+                "minutes_from_1000": round(int(above_good) * per_reading, 1),
+                "minutes_above_2000": round(int(above_bad) * per_reading, 1),
+                "light": guidance.co2_light(float(mean)),
+            }
+        )
+    results.sort(key=lambda row: (row["room_id"], row["start"]))
+    return results
+
+
+BANDS = (
+    "COUNT(o.result_number), AVG(o.result_number), MAX(o.result_number), "
+    f"SUM(CASE WHEN o.result_number >= {guidance.CO2_GOOD} THEN 1 ELSE 0 END), "
+    f"SUM(CASE WHEN o.result_number > {guidance.CO2_BAD} THEN 1 ELSE 0 END)"
+)
+
+
+def _lesson_rows_by_join(lessons, stream_ids) -> list[tuple]:
+    """(stream, lesson index, count, mean, max, from 1000, above 2000): the lessons as a VALUES
+    list joined to the readings, one index range per lesson (SQLite)."""
+    rows = []
+    marks = ", ".join(["%s"] * len(stream_ids))
     for offset in range(0, len(lessons), LESSON_CHUNK):
         chunk = lessons[offset : offset + LESSON_CHUNK]
         values, params = [], []
         for index, lesson in enumerate(chunk):
             values.append("(%s, %s, %s)")
             params += [offset + index, _db_time(lesson.start), _db_time(lesson.end)]
-        if connection.vendor == "postgresql":
-            values[0] = "(%s::integer, %s::timestamptz, %s::timestamptz)"
-        marks = ", ".join(["%s"] * len(stream_ids))
         sql = (
             f"WITH lessons(idx, ls, le) AS (VALUES {', '.join(values)}) "  # noqa: S608
-            "SELECT o.datastream_id, l.idx, COUNT(o.result_number), AVG(o.result_number), "
-            "MAX(o.result_number), "
-            f"SUM(CASE WHEN o.result_number >= {guidance.CO2_GOOD} THEN 1 ELSE 0 END), "
-            f"SUM(CASE WHEN o.result_number > {guidance.CO2_BAD} THEN 1 ELSE 0 END) "
+            f"SELECT o.datastream_id, l.idx, {BANDS} "
             f"FROM lessons l JOIN {OBSERVATIONS} o ON o.datastream_id IN ({marks}) "
             "AND o.phenomenon_time_start >= l.ls AND o.phenomenon_time_start < l.le "
             "GROUP BY o.datastream_id, l.idx"
         )
         with connection.cursor() as cursor:
             cursor.execute(sql, params + stream_ids)
-            rows = cursor.fetchall()
-        for stream, idx, count, mean, high, above_good, above_bad in rows:
-            if not count:
-                continue
-            lesson = lessons[idx]
-            room = room_of[stream]
-            pupils = occupancy.get((room, lesson.day.weekday(), lesson.period), 0)
-            if occupied_only and not pupils:
-                continue
-            minutes = (lesson.end - lesson.start).total_seconds() / 60
-            per_reading = minutes / count
-            results.append(
-                {
-                    "room_id": room,
-                    "day": lesson.day,
-                    "period": lesson.period,
-                    "start": lesson.start,
-                    "end": lesson.end,
-                    "pupils": pupils,
-                    "readings": int(count),
-                    "mean": float(mean),
-                    "max": float(high),
-                    "minutes_from_1000": round(int(above_good) * per_reading, 1),
-                    "minutes_above_2000": round(int(above_bad) * per_reading, 1),
-                    "light": guidance.co2_light(float(mean)),
-                }
-            )
-    results.sort(key=lambda row: (row["room_id"], row["start"]))
-    return results
+            rows += cursor.fetchall()
+    return rows
+
+
+def _lesson_rows_by_time_of_day(school, lessons, stream_ids) -> list[tuple]:
+    """The same rows from one index range scan (PostgreSQL): each reading's local date and
+    time of day give its period, the database groups by (stream, date, period); the grouped
+    rows are matched to the school days' lessons (weekends, holidays fall away)."""
+    from smartcity.schools.models import Period
+
+    periods = list(Period.objects.filter(school=school).order_by("number"))
+    local = "(o.phenomenon_time_start AT TIME ZONE %s)"
+    cases = " ".join(
+        f"WHEN {local}::time >= %s AND {local}::time < %s THEN {int(period.number)}"
+        for period in periods
+    )
+    case_params = []
+    for period in periods:
+        case_params += [str(calendar.LOCAL), period.start, str(calendar.LOCAL), period.end]
+    marks = ", ".join(["%s"] * len(stream_ids))
+    sql = (
+        f"SELECT datastream_id, day, period, {BANDS.replace('o.result_number', 'value')} "  # noqa: S608
+        f"FROM (SELECT o.datastream_id, ({local})::date AS day, "
+        f"CASE {cases} END AS period, o.result_number AS value FROM {OBSERVATIONS} o "
+        f"WHERE o.datastream_id IN ({marks}) AND o.phenomenon_time_start >= %s "
+        "AND o.phenomenon_time_start < %s) AS o "
+        "WHERE period IS NOT NULL GROUP BY datastream_id, day, period"
+    )
+    params = [
+        str(calendar.LOCAL),
+        *case_params,
+        *stream_ids,
+        lessons[0].start,
+        lessons[-1].end,
+    ]
+    index = {(lesson.day, lesson.period): position for position, lesson in enumerate(lessons)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        grouped = cursor.fetchall()
+    return [
+        (stream, index[(day, period)], *figures)
+        for stream, day, period, *figures in grouped
+        if (day, period) in index
+    ]
 
 
 def latest_values(rooms) -> dict[int, dict]:

@@ -105,3 +105,37 @@ def test_live_json_query_count_does_not_grow_with_rooms(
     url = reverse("schools:live_json", kwargs={"city": "dortmund", "school": school.slug})
     with django_assert_num_queries(7):
         assert len(client.get(url).json()["rooms"]) == rooms
+
+
+def test_api_lists_schools_and_daily_summaries(client, school):
+    from smartcity.schools.tests.test_lesson_statistics import LESSON_START, MONDAY
+
+    room = room_of(school, "101")
+    services.set_occupancy(room, {(0, 1): 25})
+    stream = room.sensors.get(quantity="co2").datastream
+    store_observations(
+        stream,
+        [
+            NewObservation(phenomenon_time_start=LESSON_START + timedelta(minutes=k), result=1200)
+            for k in range(45)
+        ],
+    )
+    schools = client.get("/api/v1/schools/dortmund").json()
+    assert schools[0]["slug"] == school.slug
+    sensors = {s["quantity"]: s["datastream_id"] for s in schools[0]["rooms"][0]["sensors"]}
+    assert sensors["co2"] == stream.pk and len(sensors) == 6
+    url = f"/api/v1/schools/dortmund/{school.slug}/daily"
+    rows = client.get(url, {"start": MONDAY.isoformat(), "end": MONDAY.isoformat()}).json()
+    assert rows == [
+        {
+            "room": "101",
+            "day": "2026-11-23",
+            "lessons": 1,
+            "co2_mean": 1200.0,
+            "co2_max": 1200.0,
+            "share_from_1000": 1.0,
+            "light": "yellow",
+        }
+    ]
+    bad = client.get(url, {"start": "2026-11-24", "end": "2026-11-23"})
+    assert bad.status_code == 400 and "end" in bad.content.decode()
