@@ -9,12 +9,13 @@ from smartcity.portfolio.services import mapindex
 STATUSES = ["planned", "in_progress", "pilot", "in_operation", "completed"]
 
 
-def create_map_entries(count: int, city, seed: int = 7) -> int:
-    """``count`` published projects spread over ``city``; returns the map entry count."""
-    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+def create_map_entries(count: int, city, seed: int = 7, start: int = 0) -> int:
+    """``count`` published projects spread over ``city`` (numbered from ``start``, so a second
+    call adds more); returns the map entry count."""
+    rng = random.Random(seed + start)  # noqa: S311 - reproducible test data, not secrets
     fields = list(ActionField.objects.all())
     projects = []
-    for number in range(count):
+    for number in range(start, start + count):
         lon = 7.30 + rng.random() * 0.35
         lat = 51.42 + rng.random() * 0.18
         projects.append(
@@ -29,7 +30,11 @@ def create_map_entries(count: int, city, seed: int = 7) -> int:
             )
         )
     Project.objects.bulk_create(projects, batch_size=2000)
-    created = list(Project.objects.filter(slug__startswith="bench-").values_list("pk", flat=True))
+    created = list(
+        Project.objects.filter(slug__in=[project.slug for project in projects]).values_list(
+            "pk", flat=True
+        )
+    )
     Project.cities.through.objects.bulk_create(
         [Project.cities.through(project_id=pk, city_id=city.pk) for pk in created],
         batch_size=5000,

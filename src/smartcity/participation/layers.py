@@ -1,5 +1,6 @@
 """Published ideas as a layer of the city map."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core import search
@@ -10,20 +11,28 @@ from smartcity.participation.models.ideas import PUBLIC_STATUSES
 IDEA_FILTERS = frozenset({"status", "district", "action_field", "q", "bbox"})
 
 
+def _values(filters, key: str) -> tuple[str, ...]:
+    """The values asked for one filter (several are alternatives)."""
+    any_of = getattr(filters, "any_of", None)
+    if any_of is not None:
+        return tuple(any_of(key))
+    value = getattr(filters, key)
+    return (value,) if value else ()
+
+
 def idea_features(city, filters):
-    ideas = (
-        Idea.objects.published()
-        .exclude(longitude=None)
-        .select_related("city", "district", "action_field")
-    )
+    """Published ideas with a location as Features (one query, plain values)."""
+    ideas = Idea.objects.published().exclude(longitude=None)
     if city is not None:
         ideas = ideas.filter(city=city)
-    if filters.status:
-        ideas = ideas.filter(status=filters.status)
-    if filters.district:
-        ideas = ideas.filter(district__slug=filters.district)
-    if filters.action_field:
-        ideas = ideas.filter(action_field__slug=filters.action_field)
+    for key, lookup in (
+        ("status", "status__in"),
+        ("district", "district__slug__in"),
+        ("action_field", "action_field__slug__in"),
+    ):
+        values = _values(filters, key)
+        if values:
+            ideas = ideas.filter(**{lookup: values})
     for term in search.query_terms(filters.q or ""):
         ideas = ideas.filter(search_text__contains=term)
     if filters.bbox:
@@ -34,18 +43,31 @@ def idea_features(city, filters):
             latitude__gte=min_lat,
             latitude__lte=max_lat,
         )
-    for idea in ideas:
+    # One reverse() for all: the URL pattern with placeholders filled per idea.
+    url = reverse("participation:idea", kwargs={"city": "CITY", "pk": 1})
+    head, tail = url.rsplit("/1/", 1)
+    rows = ideas.values_list(
+        "pk",
+        "title",
+        "status",
+        "longitude",
+        "latitude",
+        "supports_count",
+        "city__slug",
+        "action_field__slug",
+    )
+    for pk, title, status, lon, lat, supports, city_slug, field in rows:
         yield {
             "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [idea.longitude, idea.latitude]},
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
             "properties": {
-                "id": idea.pk,
+                "id": pk,
                 "layer": "ideas",
-                "title": idea.title,
-                "url": idea.get_absolute_url(),
-                "status": idea.status,
-                "action_field": idea.action_field.slug if idea.action_field else None,
-                "supports": idea.supports_count,
+                "title": title,
+                "url": f"{head.replace('CITY', city_slug)}/{pk}/{tail}",
+                "status": status,
+                "action_field": field,
+                "supports": supports,
             },
         }
 

@@ -1,69 +1,111 @@
 """The portfolio's layers of the map, registered in ``core.registries.map_layers``."""
 
-from django.db import connection
-from django.db.models import Aggregate, BinaryField
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core import search
 from smartcity.core.registries import MapLayer, map_layers
-from smartcity.portfolio.models import MapEntry, ProjectStatus
+from smartcity.portfolio.models import MapEntry, MapEntryKey, ProjectStatus
+from smartcity.portfolio.services import mapfragments
 
 PROJECT_FILTERS = frozenset({"action_field", "kind", "status", "district", "partner", "q", "bbox"})
 PLACE_FILTERS = frozenset({"district", "partner", "q", "bbox"})
 
 
-class JoinedFeatures(Aggregate):
-    """SQLite: the column's values joined with commas, as UTF-8 bytes (one row, one value)."""
+def values_of(filters, key: str) -> tuple[str, ...]:
+    """The values asked for one filter (several are alternatives)."""
+    value = getattr(filters, key)
+    return (value,) if value else ()
 
-    function = "GROUP_CONCAT"
-    template = "CAST(%(function)s(%(expressions)s, ',') AS BLOB)"
-    output_field = BinaryField()
+
+def _key_sets(city, filters) -> list[list[str]]:
+    """The key alternatives an entry must have one of, for each key filter, most selective
+    first; per-city keys when a city is asked (one join less)."""
+    prefix = f"{city.slug}/" if city is not None else ""
+    sets = [
+        [f"{prefix}{name}:{slug}" for slug in values_of(filters, key)]
+        for name, key in (("partner", "partner"), ("field", "action_field"))
+    ]
+    sets = [keys for keys in sets if keys]
+    if city is not None and not sets:
+        sets.append([f"city:{city.slug}"])
+    return sets
+
+
+def _in_bbox(bbox, prefix=""):
+    min_lon, min_lat, max_lon, max_lat = bbox
+    return {
+        f"{prefix}min_lon__lte": max_lon,
+        f"{prefix}max_lon__gte": min_lon,
+        f"{prefix}min_lat__lte": max_lat,
+        f"{prefix}max_lat__gte": min_lat,
+    }
+
+
+def _entry_filters(rows, filters):
+    """Filters on the entry's own columns."""
+    for key in ("kind", "status", "district"):
+        values = values_of(filters, key)
+        if values:
+            rows = rows.filter(**{f"{key}__in": values})
+    for term in search.query_terms(filters.q or ""):
+        rows = rows.filter(search_text__contains=term)
+    return rows
 
 
 def matching(layer: str, city, filters):
     """The MapEntry rows of ``layer`` matching ``filters`` (indexed keys, plain columns)."""
     rows = MapEntry.objects.filter(layer=layer)
-    # Joins on the key index, the most selective first: the database starts from it.
-    for key in (
-        f"partner:{filters.partner}" if filters.partner else None,
-        f"field:{filters.action_field}" if filters.action_field else None,
-        f"city:{city.slug}" if city is not None else None,
-    ):
-        if key:
-            rows = rows.filter(keys__key=key)
-    if filters.kind:
-        rows = rows.filter(kind=filters.kind)
-    if filters.status:
-        rows = rows.filter(status=filters.status)
-    if filters.district:
-        rows = rows.filter(district=filters.district)
-    for term in search.query_terms(filters.q or ""):
-        rows = rows.filter(search_text__contains=term)
+    key_sets = _key_sets(city, filters)
+    for number, keys in enumerate(key_sets):
+        found = MapEntryKey.objects.filter(key__in=keys)
+        if number == 0 and filters.bbox:
+            found = found.filter(**_in_bbox(filters.bbox))
+        rows = rows.filter(pk__in=found.values("entry_id"))
+    if filters.bbox and not key_sets:
+        rows = rows.filter(**_in_bbox(filters.bbox))
+    return _entry_filters(rows, filters)
+
+
+def feature_texts(layer: str, city, filters):
+    """The stored Features of ``layer`` matching ``filters`` (text, one query).
+
+    With a key filter (city, action field, partner) the first key and the map section are
+    answered from the narrow key rows; each found entry's Feature is then read by its
+    primary key (a correlated subquery, so the database cannot fall back to reading every
+    entry). Entries of other layers or failing a column filter come back as ``None``.
+    """
+    key_sets = _key_sets(city, filters)
+    if not key_sets:
+        return matching(layer, city, filters).order_by().values_list("feature", flat=True)
+    first, *others = key_sets
+    entry = MapEntry.objects.filter(pk=OuterRef("entry_id"), layer=layer)
+    for keys in others:
+        entry = entry.filter(pk__in=MapEntryKey.objects.filter(key__in=keys).values("entry_id"))
+    entry = _entry_filters(entry, filters).order_by().values("feature")[:1]
+    found = MapEntryKey.objects.filter(key__in=first).order_by()
     if filters.bbox:
-        min_lon, min_lat, max_lon, max_lat = filters.bbox
-        rows = rows.filter(
-            min_lon__lte=max_lon, max_lon__gte=min_lon, min_lat__lte=max_lat, max_lat__gte=min_lat
-        )
-    return rows
+        found = found.filter(**_in_bbox(filters.bbox))
+    found = found.annotate(feature_text=Subquery(entry))
+    if len(first) > 1:  # an entry with two of the keys is found twice
+        return (text for _pk, text in found.values_list("entry_id", "feature_text").distinct())
+    return found.values_list("feature_text", flat=True)
 
 
 def entries(layer: str, city, filters):
     """The stored Features of ``layer`` matching ``filters``, as JSON bytes (one query)."""
-    rows = matching(layer, city, filters).values_list("feature", flat=True)
-    return (feature.encode() for feature in rows)
+    return (text.encode() for text in feature_texts(layer, city, filters) if text)
 
 
 def entries_json(layer: str, city, filters) -> bytes:
     """The same Features joined with commas: the endpoint's fast path.
 
-    SQLite joins them itself (one value, no per-row work in Python); PostgreSQL hands rows
-    over faster than one large aggregated text value, so there they are joined here.
+    Without filters (all, or one city) the pre-joined fragments are read: a few large values
+    instead of one row per Feature.
     """
-    rows = matching(layer, city, filters).order_by()
-    if connection.vendor != "sqlite":
-        return b",".join(feature.encode() for feature in rows.values_list("feature", flat=True))
-    joined = rows.aggregate(joined=JoinedFeatures("feature"))["joined"]
-    return bytes(joined) if joined else b""
+    if not filters.active():
+        return mapfragments.joined(layer, city)
+    return b",".join([text.encode() for text in feature_texts(layer, city, filters) if text])
 
 
 def _layer(name, label, filters, order, colour, statuses=frozenset()):

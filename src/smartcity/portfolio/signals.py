@@ -5,7 +5,6 @@ from django.dispatch import receiver
 
 from smartcity.portfolio.models import (
     ActionField,
-    MapEntry,
     Partner,
     Place,
     Project,
@@ -26,7 +25,7 @@ def project_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Project)
 def project_deleted(sender, instance, **kwargs):
-    MapEntry.objects.filter(layer__in=mapindex.PROJECT_LAYER_NAMES, object_id=instance.pk).delete()
+    mapindex.remove(mapindex.PROJECT_LAYER_NAMES, instance.pk)
 
 
 def _relations_changed(sender, instance, action, reverse, pk_set, **kwargs):
@@ -72,6 +71,4 @@ def place_saved(sender, instance, raw=False, **kwargs):
 
 @receiver(post_delete, sender=Place)
 def place_deleted(sender, instance, **kwargs):
-    MapEntry.objects.filter(
-        layer__in=mapindex.PLACE_LAYERS.values(), object_id=instance.pk
-    ).delete()
+    mapindex.remove(mapindex.PLACE_LAYERS.values(), instance.pk)

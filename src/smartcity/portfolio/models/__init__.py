@@ -1,4 +1,4 @@
-from smartcity.portfolio.models.mapindex import MapEntry, MapEntryKey
+from smartcity.portfolio.models.mapindex import MapEntry, MapEntryKey, MapFragment
 from smartcity.portfolio.models.media import ProjectChange, ProjectImage, ProjectLink
 from smartcity.portfolio.models.organisations import (
     ExpertTeam,
@@ -28,6 +28,7 @@ __all__ = [
     "IndicatorValue",
     "MapEntry",
     "MapEntryKey",
+    "MapFragment",
     "Milestone",
     "Partner",
     "PartnerKind",

@@ -38,15 +38,60 @@ class MapEntry(models.Model):
 
 class MapEntryKey(models.Model):
     """An indexed filter key of a map entry: ``city:<slug>``, ``field:<slug>``,
-    ``partner:<slug>`` (an entry may have several of each)."""
+    ``partner:<slug>`` and the same per city, ``<city>/field:<slug>`` and
+    ``<city>/partner:<slug>`` (an entry may have several of each).
+
+    The key carries its entry's bounding box, so a filter on a key and a map section is
+    answered from these narrow rows before any stored Feature is read.
+    """
 
     entry = models.ForeignKey(MapEntry, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=140)
+    min_lon = models.FloatField(null=True)
+    min_lat = models.FloatField(null=True)
+    max_lon = models.FloatField(null=True)
+    max_lat = models.FloatField(null=True)
 
     class Meta:
         verbose_name = _("Filterschlüssel eines Karteneintrags")
         verbose_name_plural = _("Filterschlüssel von Karteneinträgen")
-        indexes = [models.Index(fields=["key", "entry"])]
+        indexes = [
+            # PostgreSQL answers key and map section from the index alone.
+            models.Index(
+                fields=["key", "entry"],
+                include=["min_lon", "min_lat", "max_lon", "max_lat"],
+                name="map_entry_key_box",
+            )
+        ]
 
     def __str__(self):
         return self.key
+
+
+class MapFragment(models.Model):
+    """Ready-made GeoJSON of an unfiltered view: the Features of up to ``BUCKET`` entries of one
+    layer (by ``object_id``) that belong to the same cities, joined with commas.
+
+    The endpoint answers an unfiltered request (or one only limited to a city) by joining
+    these few large values instead of reading one row per Feature. Derived from
+    :class:`MapEntry` by ``services.mapfragments`` whenever entries change.
+    """
+
+    layer = models.CharField(max_length=40)
+    # The entry's city slugs, space-separated with a space on each side (" a b "), "" for none.
+    cities = models.CharField(max_length=200, blank=True)
+    bucket = models.PositiveIntegerField()
+    count = models.PositiveIntegerField()
+    body = models.TextField()
+
+    class Meta:
+        verbose_name = _("Kartenfragment")
+        verbose_name_plural = _("Kartenfragmente")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["layer", "bucket", "cities"], name="map_fragment_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.layer} {self.bucket}{self.cities}"

@@ -127,5 +127,16 @@ def feature_collection(query: MapQuery) -> bytes:
 
 
 def features(query: MapQuery) -> list[dict]:
-    """The same Features as dicts (for the server-rendered list beside the map)."""
-    return [orjson.loads(part) for part in feature_parts(query)]
+    """The same Features as dicts (for the server-rendered list beside the map), layer by
+    layer in the layers' order, each layer's by title."""
+    found = []
+    for layer in query.layers:
+        if not layer.applies_to(query.filters):
+            continue
+        items = [
+            orjson.loads(feature) if isinstance(feature, bytes) else feature
+            for feature in layer.features(query.city, query.filters)
+        ]
+        items.sort(key=lambda item: str(item["properties"].get("title") or "").casefold())
+        found.extend(items)
+    return found

@@ -14,6 +14,7 @@ from smartcity.portfolio.models import (
     ActionField,
     MapEntry,
     MapEntryKey,
+    MapFragment,
     Place,
     PlaceKind,
     Project,
@@ -22,6 +23,7 @@ from smartcity.portfolio.models import (
     ProjectStatus,
     Review,
 )
+from smartcity.portfolio.services import mapfragments
 
 PROJECT_LAYERS = {
     ProjectKind.CITY: "projects",
@@ -37,11 +39,13 @@ PROJECT_LAYER_NAMES = ("projects", "pilots")
 
 
 def _keys(city_slugs, action_fields=(), partners=()) -> list[str]:
-    """The entry's indexed filter keys (see ``MapEntryKey``)."""
+    """The entry's indexed filter keys (see ``MapEntryKey``): each also per city, so a
+    city's view filtered by action field or partner needs one key, not two."""
+    keys = [f"field:{slug}" for slug in action_fields] + [f"partner:{slug}" for slug in partners]
     return (
         [f"city:{slug}" for slug in city_slugs]
-        + [f"field:{slug}" for slug in action_fields]
-        + [f"partner:{slug}" for slug in partners]
+        + keys
+        + [f"{city}/{key}" for city in city_slugs for key in keys]
     )
 
 
@@ -55,7 +59,14 @@ def save_entries(values_list) -> int:
     MapEntry.objects.bulk_create(entries, batch_size=2000)
     MapEntryKey.objects.bulk_create(
         [
-            MapEntryKey(entry_id=entry.pk, key=key)
+            MapEntryKey(
+                entry_id=entry.pk,
+                key=key,
+                min_lon=entry.min_lon,
+                min_lat=entry.min_lat,
+                max_lon=entry.max_lon,
+                max_lat=entry.max_lat,
+            )
             for entry, entry_keys in zip(entries, keys, strict=True)
             for key in entry_keys
         ],
@@ -206,6 +217,7 @@ def refresh_project(project_id: int) -> None:
     project = project_queryset().filter(pk=project_id).first()
     MapEntry.objects.filter(layer__in=PROJECT_LAYER_NAMES, object_id=project_id).delete()
     if project is None:
+        mapfragments.refresh(PROJECT_LAYER_NAMES, [project_id])
         return
     district = geo.derive_district(list(project.cities.all()), project.location)
     project.search_text = project_search_text(project)
@@ -214,6 +226,7 @@ def refresh_project(project_id: int) -> None:
     values = project_entry(project)
     if values:
         save_entries([values])
+    mapfragments.refresh(PROJECT_LAYER_NAMES, [project_id])
 
 
 @transaction.atomic
@@ -221,11 +234,20 @@ def refresh_place(place_id: int) -> None:
     place = place_queryset().filter(pk=place_id).first()
     MapEntry.objects.filter(layer__in=PLACE_LAYERS.values(), object_id=place_id).delete()
     if place is None:
+        mapfragments.refresh(PLACE_LAYERS.values(), [place_id])
         return
     place.search_text = search.normalise(place.name, place.description, place.address)
     place.district = geo.derive_district([place.city], place.location)
     Place.objects.filter(pk=place.pk).update(search_text=place.search_text, district=place.district)
     save_entries([place_entry(place)])
+    mapfragments.refresh(PLACE_LAYERS.values(), [place_id])
+
+
+@transaction.atomic
+def remove(layers, object_id: int) -> None:
+    """Take a deleted project's or place's entry (and its Feature) off the map."""
+    MapEntry.objects.filter(layer__in=layers, object_id=object_id).delete()
+    mapfragments.refresh(layers, [object_id])
 
 
 def _bulk_project_values():
@@ -317,8 +339,10 @@ def rebuild_all(batch_size: int = 2000) -> int:
     MapEntry.objects.all().delete()
     places = (place_entry(place) for place in place_queryset().iterator(chunk_size=batch_size))
     count = save_entries(itertools.chain(_bulk_project_values(), places))
+    mapfragments.rebuild_all()
     # Fresh statistics so the planner starts from the most selective filter key.
     with connection.cursor() as cursor:
-        for table in (MapEntry._meta.db_table, MapEntryKey._meta.db_table):
+        for model in (MapEntry, MapEntryKey, MapFragment):
+            table = model._meta.db_table
             cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
     return count
