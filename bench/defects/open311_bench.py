@@ -84,6 +84,7 @@ def populate(count: int, seed: int = 7) -> dict:
     Report.objects.all().delete()
     city = City.objects.get(slug="dortmund")
     categories = list(Category.objects.filter(city=city))
+    departments = {category.pk: category.responsible_department() for category in categories}
     rng = random.Random(seed)
     now = datetime.now(UTC)
     started = time.perf_counter()
@@ -95,7 +96,7 @@ def populate(count: int, seed: int = 7) -> dict:
             Report(
                 city=city,
                 category=category,
-                department_id=category.department_id,
+                department=departments[category.pk],
                 latitude=rng.uniform(SOUTH, NORTH),
                 longitude=rng.uniform(WEST, EAST),
                 description=f"Bench-Meldung {number}",

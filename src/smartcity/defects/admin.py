@@ -15,8 +15,8 @@ from smartcity.defects.models import (
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "city", "email", "external"]
-    list_filter = ["city", "external"]
+    list_display = ["name", "city", "email", "external", "is_default"]
+    list_filter = ["city", "external", "is_default"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -25,7 +25,7 @@ SIZE_VALUES = [
     {"key": "gross", "name": "größer als ein Autoreifen"},
 ]
 
-# (group, code, name, department slug, attributes)
+# (group, code, name, department slug or "" for the city's default department, attributes)
 CATEGORIES = [
     ("Straße und Gehweg", "schlagloch", "Schlagloch", "tiefbau", "size"),
     ("Straße und Gehweg", "gehweg", "Gehweg beschädigt", "tiefbau", ""),
@@ -37,8 +37,11 @@ CATEGORIES = [
     ("Verkehrszeichen und Ampeln", "schild", "Verkehrszeichen beschädigt", "verkehr", ""),
     ("Verkehrszeichen und Ampeln", "ampel", "Ampel gestört", "verkehr", ""),
     ("Graffiti", "graffiti", "Graffiti", "ordnung", ""),
+    # No department of its own: the city's default department (Eingangsstelle) takes it.
+    ("Sonstiges", "sonstiges", "Sonstiger Mangel", "", ""),
 ]
 
+DEFAULT = "eingang"  # the department taking categories without one of their own
 DEPARTMENTS = {
     "dortmund": [
         ("tiefbau", "Tiefbauamt", False),
@@ -47,6 +50,7 @@ DEPARTMENTS = {
         ("gruen", "Grünflächenamt", False),
         ("verkehr", "Tiefbauamt – Verkehrstechnik", False),
         ("ordnung", "Ordnungsamt", False),
+        ("eingang", "Bürgerdienste – Mängelannahme", False),
     ],
     "schwerte": [
         ("tiefbau", "Fachdienst Tiefbau", False),
@@ -55,6 +59,7 @@ DEPARTMENTS = {
         ("gruen", "Technische Betriebe Schwerte – Grün", False),
         ("verkehr", "Fachdienst Straßenverkehr", False),
         ("ordnung", "Ordnungsamt Schwerte", False),
+        ("eingang", "Bürgerbüro Schwerte – Mängelannahme", False),
     ],
 }
 
@@ -92,7 +97,9 @@ def load_categories() -> None:
         by_slug = {}
         for slug, name, external in departments:
             by_slug[slug], _ = Department.objects.update_or_create(
-                city=city, slug=slug, defaults={"name": name, "external": external}
+                city=city,
+                slug=slug,
+                defaults={"name": name, "external": external, "is_default": slug == DEFAULT},
             )
         for order, (group, code, name, department, extra) in enumerate(CATEGORIES):
             category, _ = Category.objects.update_or_create(
@@ -101,7 +108,7 @@ def load_categories() -> None:
                 defaults={
                     "group": group,
                     "name": name,
-                    "department": by_slug[department],
+                    "department": by_slug.get(department),
                     "ordering": order,
                 },
             )
@@ -143,7 +150,7 @@ def load_reports() -> None:
             token=token,
             city=city,
             category=category,
-            department=category.department,
+            department=category.responsible_department(),
             district=district_for_point(city, lon, lat),
             latitude=lat,
             longitude=lon,

@@ -42,13 +42,26 @@ class Department(models.Model):
         default=False,
         help_text=_("Z. B. Versorger, an den weitergeleitet wird."),
     )
+    is_default = models.BooleanField(
+        _("Eingangsstelle der Stadt"),
+        default=False,
+        help_text=_(
+            "Erhält die Meldungen aller Kategorien ohne eigenen Fachbereich. "
+            "Höchstens einer je Stadt."
+        ),
+    )
 
     class Meta:
         verbose_name = _("Fachbereich")
         verbose_name_plural = _("Fachbereiche")
         ordering = ["city", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["city", "slug"], name="department_slug_per_city")
+            models.UniqueConstraint(fields=["city", "slug"], name="department_slug_per_city"),
+            models.UniqueConstraint(
+                fields=["city"],
+                condition=models.Q(is_default=True),
+                name="one_default_department_per_city",
+            ),
         ]
 
     def __str__(self):
@@ -69,8 +82,11 @@ class Category(models.Model):
     department = models.ForeignKey(
         Department,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="categories",
         verbose_name=_("Zuständiger Fachbereich"),
+        help_text=_("Leer: die Eingangsstelle der Stadt ist zuständig."),
     )
     active = models.BooleanField(_("aktiv"), default=True)
     ordering = models.PositiveIntegerField(_("Reihenfolge"), default=0)
@@ -85,6 +101,12 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.group}: {self.name}"
+
+    def responsible_department(self) -> "Department | None":
+        """The category's own department, else the city's default one (None if neither)."""
+        if self.department_id:
+            return self.department
+        return Department.objects.filter(city_id=self.city_id, is_default=True).first()
 
 
 class AttributeType(models.TextChoices):

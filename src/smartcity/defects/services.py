@@ -163,6 +163,15 @@ def validate_report(
             validate_email(clean_text(email))
         except ValidationError:
             errors["email"] = [_("Bitte geben Sie eine gültige E-Mail-Adresse an.")]
+    if category is not None and "service_code" not in errors:
+        department = category.responsible_department()
+        if department is None:
+            errors["service_code"] = [
+                _(
+                    "Für diese Kategorie ist noch keine Stelle zuständig. "
+                    "Bitte wählen Sie eine andere Kategorie."
+                )
+            ]
     cleaned_attributes = {}
     if category is not None and "service_code" not in errors:
         cleaned_attributes, attribute_errors = clean_attributes(category, attributes or {})
@@ -208,7 +217,7 @@ def create_report(
             report = Report.objects.create(
                 city=city,
                 category=category,
-                department=category.department,
+                department=category.responsible_department(),
                 district=district_for_point(city, longitude, latitude),
                 latitude=latitude,
                 longitude=longitude,

@@ -20,9 +20,10 @@ CONTENT_TYPES = {"json": "application/json; charset=utf-8", "xml": "text/xml; ch
 
 
 class Open311Error(Exception):
-    def __init__(self, status: int, description: str):
+    def __init__(self, status: int, description: str, retry_after: int | None = None):
         self.status = status
         self.description = description
+        self.retry_after = retry_after  # seconds, for 429
         super().__init__(description)
 
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from smartcity.core.models import City
 from smartcity.core.tokens import verify_token
-from smartcity.defects import addresses, services
+from smartcity.defects import addresses, limits, services
 from smartcity.defects.models import Report
 from smartcity.defects.open311 import EXTENSIONS, SPECIFICATION, media, queries, shapes
 from smartcity.defects.open311.formats import Open311Error, error, render
@@ -25,7 +25,10 @@ def endpoint(view):
         try:
             return view(request, fmt, _jurisdiction(request, city), **kwargs)
         except Open311Error as problem:
-            return error(fmt, problem.status, problem.description)
+            response = error(fmt, problem.status, problem.description)
+            if problem.retry_after:
+                response["Retry-After"] = str(problem.retry_after)
+            return response
 
     return csrf_exempt(require_http_methods(["GET", "POST", "HEAD"])(wrapper))
 
@@ -152,8 +155,19 @@ def _attributes(post) -> dict:
 
 def _create(request, fmt, city):
     post = request.POST
-    if verify_token(post.get("api_key"), "open311:write") is None:
-        raise Open311Error(403, "api_key: missing or not valid for creating requests")
+    try:
+        limits.hit("open311_address", limits.client_address(request))
+        token = verify_token(post.get("api_key"), "open311:write")
+        if token is None:
+            raise Open311Error(403, "api_key: missing or not valid for creating requests")
+        limits.hit("open311_key", token.pk)
+    except limits.Limited as limited:
+        who = "this API key" if limited.scope == "open311_key" else "this network address"
+        raise Open311Error(
+            429,
+            f"rate limit: too many requests from {who}; try again in {limited.retry_after} seconds",
+            retry_after=limited.retry_after,
+        ) from limited
     latitude, longitude = post.get("lat"), post.get("long")
     address_text = (post.get("address_string") or "").strip()
     address_id = post.get("address_id", "")
@@ -189,10 +203,9 @@ def _create(request, fmt, city):
             )
     except services.ReportInvalid as invalid:
         field, messages = next(iter(invalid.errors.items()))
-        if field == "service_code" and post.get("service_code"):
-            raise Open311Error(
-                404, f"service_code: unknown service {post.get('service_code')!r}"
-            ) from invalid
+        code = post.get("service_code")
+        if field == "service_code" and code and services.find_category(city, code) is None:
+            raise Open311Error(404, f"service_code: unknown service {code!r}") from invalid
         details = "; ".join(
             f"{FIELD_NAMES.get(name, name)}: {' '.join(texts)}"
             for name, texts in invalid.errors.items()

@@ -419,3 +419,45 @@ def test_request_lists_take_a_fixed_number_of_queries(client, pothole, django_as
     assert created.pk in {item["service_request_id"] for item in data}
     with django_assert_num_queries(2):
         get_json(client, "services.json")
+
+
+def test_rejected_reports_are_not_listed_and_shown_closed_with_a_note(client, pothole):
+    kept = report(pothole)
+    spam = report(pothole, description="Werbung für Sonnenbrillen", photos=[jpeg_with_gps()])
+    services.review_photo(spam.photos.get(), None, approve=True)
+    since = timezone.now()
+    services.change_status(spam, None, status=Status.REJECTED, public_note="Keine Mängelmeldung.")
+
+    _response, listed = get_json(client, "requests.json")
+    assert [item["service_request_id"] for item in listed] == [kept.pk]
+    _response, closed = get_json(client, "requests.json", status="closed")
+    assert closed == []
+    # Asked for by id, or by a synchronising client: closed, and status_notes says why.
+    for path, params in (
+        (f"requests/{spam.pk}.json", {"extensions": "true"}),
+        ("requests.json", {"service_request_id": str(spam.pk), "extensions": "true"}),
+        ("requests.json", {"updated_after": since.isoformat(), "extensions": "true"}),
+    ):
+        _response, data = get_json(client, path, **params)
+        assert len(data) == 1, path
+        item = data[0]
+        assert item["status"] == "closed"
+        assert item["status_notes"] == "Abgelehnt: Keine Mängelmeldung."
+        assert item["description"] == "" and item["media_url"] == ""
+        assert item["extended_attributes"]["status_detail"] == "rejected"
+        assert item["extended_attributes"]["photos"] == []
+    xml = client.get(f"{ROOT}/requests/{spam.pk}.xml?jurisdiction_id=dortmund").content
+    assert parse_xml(xml).find("request/status_notes").text.startswith("Abgelehnt")
+
+
+def test_a_category_without_department_and_without_default_is_400_not_404(client, pothole, api_key):
+    from smartcity.defects.models import Department
+
+    Department.objects.filter(city=pothole.city).update(is_default=False)
+    response = post(
+        client, api_key=api_key, service_code="sonstiges", lat=str(INSIDE[0]),
+        long=str(INSIDE[1]), description="Etwas anderes",
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert response.json()[0]["description"].startswith("service_code:")
+    assert Report.objects.count() == 0

@@ -171,3 +171,33 @@ def test_a_duplicate_hands_its_supporters_to_the_original(pothole):
     assert original.supporter_count == 3
     assert Support.objects.filter(report=original).count() == 2
     assert original.events.filter(kind=Event.Kind.MERGED).exists()
+
+
+def test_a_category_without_department_goes_to_the_citys_default_department(pothole):
+    from smartcity.defects.models import Category, Department
+
+    other = Category.objects.get(city=pothole.city, code="sonstiges")
+    assert other.department is None
+    default = Department.objects.get(city=pothole.city, is_default=True)
+    report = make(other)
+    assert report.department == default
+    # Without a default department such a report cannot be routed: refused, nothing stored.
+    Department.objects.filter(pk=default.pk).update(is_default=False)
+    with pytest.raises(services.ReportInvalid) as refused:
+        make(other)
+    assert "zuständig" in refused.value.errors["service_code"][0]
+    assert Report.objects.count() == 1
+    # The category's own department wins over the default.
+    Department.objects.filter(pk=default.pk).update(is_default=True)
+    assert make(pothole).department == pothole.department != default
+
+
+def test_one_default_department_per_city(pothole):
+    from django.db import IntegrityError, transaction
+
+    from smartcity.defects.models import Department
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Department.objects.create(city=pothole.city, slug="zweite", name="Zweite", is_default=True)
+    schwerte = Department.objects.filter(city__slug="schwerte", is_default=True)
+    assert schwerte.count() == 1

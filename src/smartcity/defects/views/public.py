@@ -6,9 +6,10 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from smartcity.defects import services, statistics
+from smartcity.defects import limits, services, statistics
 from smartcity.defects.forms import ReportForm
 from smartcity.defects.models import CLOSED_STATUSES, OPEN_STATUSES, Event, Photo, Report, Status
 from smartcity.defects.views.common import base_url, get_city, map_config, map_csp
@@ -64,6 +65,13 @@ def report_new(request, city):
     city_obj = get_city(city)
     categories = list(services.active_categories(city_obj))
     form = ReportForm(request.POST or None, request.FILES or None, categories=categories)
+    retry_after = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            limits.hit("web_address", limits.client_address(request))
+        except limits.Limited as limited:
+            retry_after = limited.retry_after
+            form.add_error(None, rate_limit_message(retry_after))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -85,7 +93,7 @@ def report_new(request, city):
             form.add_service_errors(invalid.errors, data["category"])
         else:
             return redirect("defects:thanks", city=city_obj.slug, token=report.token)
-    return render(
+    response = render(
         request,
         "defects/form.html",
         {
@@ -98,8 +106,22 @@ def report_new(request, city):
                 addresses_url=reverse("api-v1:defects_addresses", kwargs={"city": city_obj.slug}),
             ),
         },
-        status=400 if form.errors else 200,
+        status=429 if retry_after else 400 if form.errors else 200,
     )
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def rate_limit_message(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return ngettext(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Meldungen. Bitte senden Sie "
+        "Ihre Meldung in %(minutes)d Minute noch einmal.",
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Meldungen. Bitte senden Sie "
+        "Ihre Meldung in %(minutes)d Minuten noch einmal.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def report_thanks(request, city, token):
