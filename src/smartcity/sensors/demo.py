@@ -14,18 +14,17 @@ from smartcity.sensors import services
 from smartcity.sensors.models import Datastream, Location, ObservedProperty, Sensor, Thing
 
 STATIONS = [
-    # name, description, lon, lat, property, unit, base, amplitude
+    # Bridges and classrooms come from their own apps (bridges, schools) with real channels.
     (
-        "Brücke Emscherallee",
-        "Dehnungsmessung am Überbau",
-        7.4653,
-        51.5136,
-        "Dehnung",
-        "µm/m",
-        120,
-        15,
+        "Wetterstation Dortmund Friedensplatz",
+        "Lufttemperatur am Friedensplatz",
+        7.4668,
+        51.5117,
+        "Lufttemperatur",
+        "°C",
+        10,
+        5,
     ),
-    ("Klassenzimmer Goethe-Gymnasium", "CO₂ im Raum 204", 7.4810, 51.5074, "CO₂", "ppm", 650, 300),
     (
         "Wetterstation Schwerte Markt",
         "Lufttemperatur am Marktplatz",
