@@ -19,6 +19,7 @@ SCOPES = {
     "open311:write": "Open311: Meldungen anlegen",
     "opendata:write": "Open Data: Datensätze bearbeiten",
     "portfolio:write": "Smart-City-Programm: Projekte bearbeiten",
+    "participation:write": "Beteiligung: kommentieren, bewerten, Ideen einreichen",
     "admin": "Alle Berechtigungen",
 }
 # Writing last-use time on every request would turn each read into a write.
