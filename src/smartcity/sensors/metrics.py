@@ -5,9 +5,17 @@ from the primary key's index instead of counting a table of hundreds of millions
 """
 
 from django.db.models import Max
+from prometheus_client import Counter
 
 from smartcity.core.metrics import AppMetric, app_metrics
 from smartcity.sensors.models import Observation
+
+# Requests answered by the grouped ingest path (sta/ingest.py), which bypasses the request
+# metrics middleware; per process (multiprocess mode adds them up).
+FAST_INGEST = Counter(
+    "smartcity_sta_fast_ingest_total",
+    "Single-Observation POSTs stored by the grouped ingest path",
+)
 
 
 def observations_ingested():

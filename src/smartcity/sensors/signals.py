@@ -28,12 +28,17 @@ def _emit(event, instances, fields):
         listener(event, instances, fields)
 
 
+def has_listeners() -> bool:
+    """Whether anybody listens now (a listener may say it is switched off: ``active``)."""
+    return any(getattr(listener, "active", True) for listener in _listeners)
+
+
 def after_commit_created(instances) -> None:
-    if _listeners:
+    if has_listeners():
         instances = list(instances)
         transaction.on_commit(lambda: _emit("create", instances, None))
 
 
 def after_commit_updated(instance, fields) -> None:
-    if _listeners:
+    if has_listeners():
         transaction.on_commit(lambda: _emit("update", [instance], set(fields)))

@@ -1,6 +1,6 @@
 """The sensor hub's logic, used by the SensorThings adapter (HTTP and MQTT), admin and jobs."""
 
-from smartcity.sensors.services.aggregates import aggregate
+from smartcity.sensors.services.aggregates import aggregate, aggregate_json
 from smartcity.sensors.services.entities import (
     delete_entity,
     link_locations,
@@ -10,6 +10,7 @@ from smartcity.sensors.services.observations import (
     feature_from_thing,
     recompute_ranges,
     result_columns,
+    store_groups,
     store_observations,
     stream_of,
 )
@@ -17,11 +18,13 @@ from smartcity.sensors.services.observations import (
 __all__ = [
     "NewObservation",
     "aggregate",
+    "aggregate_json",
     "delete_entity",
     "feature_from_thing",
     "link_locations",
     "recompute_ranges",
     "result_columns",
+    "store_groups",
     "store_observations",
     "stream_of",
 ]

@@ -55,7 +55,11 @@ ROLLUP_STATS = {
 }
 
 
-def _from_rollups(stream, interval, seconds, stats, start, end):
+def _columns(expressions, stats) -> str:
+    return ", ".join(f"{expressions[name]} AS s{position}" for position, name in enumerate(stats))
+
+
+def _rollup_sql(stream, seconds, stats, start, end):
     from smartcity.sensors.models import HourlyAggregate
 
     where, params = ["datastream_id = %s"], [stream.pk]
@@ -65,19 +69,17 @@ def _from_rollups(stream, interval, seconds, stats, start, end):
     if end:
         where.append("hour < %s")
         params.append(connection.ops.adapt_datetimefield_value(end))
-    selected = ", ".join(ROLLUP_STATS[name] for name in stats)
     conditions = " AND ".join(where)
     table = HourlyAggregate._meta.db_table
     if seconds == 3600:
-        selected = ", ".join(ROLLUP_ROW_STATS[name] for name in stats)
+        selected = _columns(ROLLUP_ROW_STATS, stats)
         epoch = _bucket_sql(1, "hour")
-        sql = f"SELECT {epoch}, {selected} FROM {table} WHERE {conditions} ORDER BY hour"  # noqa: S608
+        sql = f"SELECT {epoch} AS bucket, {selected} FROM {table} WHERE {conditions} ORDER BY hour"  # noqa: E501, S608
     else:
+        selected = _columns(ROLLUP_STATS, stats)
         bucket = _bucket_sql(seconds, "hour")
         sql = f"SELECT {bucket} AS bucket, {selected} FROM {table} WHERE {conditions} GROUP BY 1 ORDER BY 1"  # noqa: E501, S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _rows(cursor.fetchall(), interval, stats)
+    return sql, params
 
 
 def _rows(rows, interval, stats):
@@ -94,11 +96,7 @@ def _rows(rows, interval, stats):
     return answer
 
 
-def aggregate(stream, interval: timedelta, stats: list[str], start=None, end=None) -> list[dict]:
-    """One row per non-empty bucket: {"start": datetime, "end": datetime, <stat>: value}.
-
-    Buckets are aligned to the Unix epoch (so PT1H buckets start on full hours, UTC).
-    """
+def _check(interval: timedelta, stats: list[str], start, end) -> int:
     seconds = int(interval.total_seconds())
     if seconds < 1 or interval.total_seconds() != seconds:
         raise bad_request("interval must be a whole number of seconds, at least PT1S", "interval")
@@ -109,8 +107,13 @@ def aggregate(stream, interval: timedelta, stats: list[str], start=None, end=Non
         )
     if start and end and (end - start) / interval > MAX_BUCKETS:
         raise bad_request(f"at most {MAX_BUCKETS} intervals per request", "interval")
+    return seconds
+
+
+def _bucket_query(stream, seconds, stats, start, end):
+    """SELECT bucket (epoch seconds), <one column per stat> — ordered by bucket."""
     if _rollups_apply(stream, seconds, start, end):
-        return _from_rollups(stream, interval, seconds, stats, start, end)
+        return _rollup_sql(stream, seconds, stats, start, end)
     column = "multi_datastream_id" if isinstance(stream, MultiDatastream) else "datastream_id"
     table = Observation._meta.db_table
     where = [f"{column} = %s"]
@@ -121,11 +124,60 @@ def aggregate(stream, interval: timedelta, stats: list[str], start=None, end=Non
     if end:
         where.append("phenomenon_time_start < %s")
         params.append(connection.ops.adapt_datetimefield_value(end))
-    selected = ", ".join(STATS[name] for name in stats)
+    selected = _columns(STATS, stats)
     bucket = _bucket_sql(seconds)
     # Only our own column names and numbers are interpolated; values go in as parameters.
     conditions = " AND ".join(where)
     sql = f"SELECT {bucket} AS bucket, {selected} FROM {table} WHERE {conditions} GROUP BY 1 ORDER BY 1"  # noqa: E501, S608
+    return sql, params
+
+
+def aggregate(stream, interval: timedelta, stats: list[str], start=None, end=None) -> list[dict]:
+    """One row per non-empty bucket: {"start": datetime, "end": datetime, <stat>: value}.
+
+    Buckets are aligned to the Unix epoch (so PT1H buckets start on full hours, UTC).
+    """
+    seconds = _check(interval, stats, start, end)
+    sql, params = _bucket_query(stream, seconds, stats, start, end)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _rows(cursor.fetchall(), interval, stats)
+
+
+def aggregate_json(stream, interval: timedelta, stats: list[str], start=None, end=None) -> str:
+    """What ``aggregate`` finds, as the JSON text of the ``$aggregate`` answer's ``value``
+    array, built by the database in the same query: a year of hourly buckets is 8 760 objects,
+    and making them in Python would cost more than finding them."""
+    seconds = _check(interval, stats, start, end)
+    sql, params = _bucket_query(stream, seconds, stats, start, end)
+    if connection.vendor == "postgresql":
+        pattern = """'YYYY-MM-DD"T"HH24:MI:SS"Z"'"""
+
+        def instant(epoch):
+            return f"to_char(to_timestamp({epoch}) AT TIME ZONE 'UTC', {pattern})"
+
+        def value(name, position):
+            kind = "bigint" if name == "count" else "double precision"
+            return f"CAST(s{position} AS {kind})"
+
+        build, array, empty = "json_build_object", "json_agg", "'[]'::json"
+        order = " ORDER BY bucket"
+    else:
+
+        def instant(epoch):
+            return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {epoch}, 'unixepoch')"
+
+        def value(name, position):
+            return f"s{position}"
+
+        build, array, empty = "json_object", "json_group_array", "'[]'"
+        order = ""
+    pairs = ", ".join(f"'{name}', {value(name, position)}" for position, name in enumerate(stats))
+    phenomenon = f"{instant('bucket')} || '/' || {instant(f'bucket + {seconds}')}"
+    query = (
+        f"SELECT CAST(COALESCE({array}({build}('phenomenonTime', {phenomenon}, {pairs}){order}), "  # noqa: E501, S608
+        f"{empty}) AS text) FROM ({sql}) AS b"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from shapely.geometry import mapping, shape
 
 from smartcity.sensors import signals
@@ -19,11 +19,13 @@ from smartcity.sensors.errors import SensorError, bad_request
 from smartcity.sensors.models import (
     Datastream,
     FeatureOfInterest,
+    Location,
     MultiDatastream,
     Observation,
     ResultKind,
+    Thing,
 )
-from smartcity.sensors.services import rollups
+from smartcity.sensors.services import bulk
 
 
 @dataclass
@@ -53,10 +55,6 @@ def result_columns(result) -> dict:
 
 def feature_from_thing(stream) -> FeatureOfInterest:
     """The FeatureOfInterest made from the stream's Thing's Location, reused once made."""
-    from django.db.models import Subquery
-
-    from smartcity.sensors.models import Location
-
     first_location = Location.objects.filter(things=stream.thing_id).order_by("pk").values("pk")
     # The usual case in one query: the feature already made from the first Location.
     existing = FeatureOfInterest.objects.filter(
@@ -114,32 +112,6 @@ def _reject_duplicates(stream, items):
         )
 
 
-def _widen_ranges(stream, rows, features):
-    starts = [row.phenomenon_time_start for row in rows]
-    ends = [row.phenomenon_time_end or row.phenomenon_time_start for row in rows]
-    changes = {
-        "phenomenon_time_start": Least(
-            Coalesce(F("phenomenon_time_start"), Value(min(starts))), Value(min(starts))
-        ),
-        "phenomenon_time_end": Greatest(
-            Coalesce(F("phenomenon_time_end"), Value(max(ends))), Value(max(ends))
-        ),
-    }
-    result_times = [row.result_time for row in rows if row.result_time]
-    if result_times:
-        low, high = min(result_times), max(result_times)
-        changes["result_time_start"] = Least(
-            Coalesce(F("result_time_start"), Value(low)), Value(low)
-        )
-        changes["result_time_end"] = Greatest(
-            Coalesce(F("result_time_end"), Value(high)), Value(high)
-        )
-    area = _observed_area(stream, features)
-    if area is not None:
-        changes["observed_area"] = area
-    type(stream).objects.filter(pk=stream.pk).update(**changes)
-
-
 def _observed_area(stream, features):
     """The old area widened by the features' geometries (convex hull); None when unchanged."""
     shapes = []
@@ -159,49 +131,111 @@ def _observed_area(stream, features):
     return mapping(union.convex_hull if union.geom_type != "Point" else union)
 
 
-def store_observations(stream, items: list[NewObservation]) -> list[Observation]:
-    """Validate and insert ``items`` for one Datastream or MultiDatastream, all or nothing."""
-    if not items:
-        return []
-    _check_stream_shape(stream, items)
+def _widen_area(stream, features) -> None:
+    area = _observed_area(stream, features)
+    if area is not None:
+        type(stream).objects.filter(pk=stream.pk).update(observed_area=area)
+        stream.observed_area = area
+
+
+def store_observations(stream, items: list[NewObservation]) -> "bulk.StoredObservations":
+    """Validate and insert ``items`` for one Datastream or MultiDatastream, all or nothing.
+
+    Returns the stored Observations (a sequence; ``.ids`` without building model instances).
+    """
+    return store_groups([(stream, items)])[0]
+
+
+def _key(stream):
+    return (type(stream).__name__, stream.pk)
+
+
+def default_feature_ids(streams) -> dict:
+    """The FeatureOfInterest id for Observations without one, per stream (``_key``): the
+    feature made from the Thing's first Location — for all streams in one query, made (by
+    ``feature_from_thing``) only where it does not exist yet."""
+    if not streams:
+        return {}
+    through = Thing.locations.through
+    feature = (
+        FeatureOfInterest.objects.filter(generated_from_id=OuterRef("location_id"))
+        .order_by("pk")
+        .values("pk")[:1]
+    )
+    first = {}
+    rows = (
+        through.objects.filter(thing_id__in={stream.thing_id for stream in streams})
+        .annotate(feature=Subquery(feature))
+        .values_list("thing_id", "location_id", "feature")
+    )
+    for thing_id, location_id, feature_id in rows:
+        if thing_id not in first or location_id < first[thing_id][0]:
+            first[thing_id] = (location_id, feature_id)
+    found = {}
+    for stream in streams:
+        feature_id = first.get(stream.thing_id, (None, None))[1]
+        found[_key(stream)] = feature_id or feature_from_thing(stream).pk
+    return found
+
+
+def store_groups(groups, after_commit=None) -> list[bulk.StoredObservations]:
+    """Store several (stream, items) groups in one transaction, all or nothing.
+
+    One INSERT for all rows of all streams (with the roll-up upsert and the stream ranges in
+    the same statement on PostgreSQL); per stream only the checks that need it (FeatureOfInterest
+    from the Thing's Location, duplicates, observedArea). Returns the stored rows per group.
+    ``after_commit`` is called first thing after the commit (before any listener).
+    """
+    groups = [(stream, items) for stream, items in groups]
+    if not any(items for _stream, items in groups):
+        return [bulk.StoredObservations([], [], 0, 0) for _group in groups]
+    for stream, items in groups:
+        _check_stream_shape(stream, items)
     with transaction.atomic():
-        if stream.reject_duplicates:
-            _reject_duplicates(stream, items)
-        feature_ids = {item.feature_of_interest_id for item in items} - {None}
-        features = {f.pk: f for f in FeatureOfInterest.objects.filter(pk__in=feature_ids)}
-        missing = feature_ids - set(features)
+        if after_commit is not None:
+            transaction.on_commit(after_commit)
+        explicit = {item.feature_of_interest_id for _stream, items in groups for item in items} - {
+            None
+        }
+        defaults = default_feature_ids(
+            [
+                stream
+                for stream, items in groups
+                if any(item.feature_of_interest_id is None for item in items)
+            ]
+        )
+        features = FeatureOfInterest.objects.in_bulk(explicit | set(defaults.values()))
+        missing = explicit - set(features)
         if missing:
             raise SensorError(
                 404,
                 f"FeatureOfInterest({min(missing)}) does not exist",
                 "FeatureOfInterest",
             )
-        default_feature = None
-        if any(item.feature_of_interest_id is None for item in items):
-            default_feature = feature_from_thing(stream)
-            features[default_feature.pk] = default_feature
-        stream_field = "multi_datastream" if isinstance(stream, MultiDatastream) else "datastream"
-        rows = [
-            Observation(
-                **{stream_field: stream},
-                feature_of_interest_id=item.feature_of_interest_id or default_feature.pk,
-                phenomenon_time_start=item.phenomenon_time_start,
-                phenomenon_time_end=item.phenomenon_time_end,
-                result_time=item.result_time,
-                valid_time_start=item.valid_time_start,
-                valid_time_end=item.valid_time_end,
-                result_quality=item.result_quality,
-                parameters=item.parameters,
-                **result_columns(item.result),
-            )
-            for item in items
-        ]
-        Observation.objects.bulk_create(rows, batch_size=1000)
-        _widen_ranges(stream, rows, features.values())
-        if stream_field == "datastream":
-            rollups.add_batch(stream.pk, rows)
-        signals.after_commit_created(rows)
-    return rows
+        columns = [[] for _name in bulk.INSERT_COLUMNS]
+        plans = []
+        for stream, items in groups:
+            if not items:
+                plans.append((stream, 0))
+                continue
+            if stream.reject_duplicates:
+                _reject_duplicates(stream, items)
+            used = {item.feature_of_interest_id for item in items} - {None}
+            default_id = defaults.get(_key(stream))
+            if default_id is not None:
+                used.add(default_id)
+            _widen_area(stream, [features[pk] for pk in used])
+            is_multi = isinstance(stream, MultiDatastream)
+            bulk.add_rows(columns, stream.pk, is_multi, items, default_id)
+            plans.append((stream, len(items)))
+        ids = bulk.insert(columns)
+        stored, position = [], 0
+        for _stream, count in plans:
+            stored.append(bulk.StoredObservations(columns, ids, position, count))
+            position += count
+        if signals.has_listeners():
+            signals.after_commit_created([row for rows in stored for row in rows])
+    return stored
 
 
 def stream_of(datastream_id=None, multi_datastream_id=None):

@@ -1,11 +1,11 @@
 """Hourly roll-ups of numeric results, maintained per stored batch (not by a trigger).
 
-``add_batch`` upserts one row per (Datastream, hour) touched by a batch; ``rebuild`` recomputes
+``bulk.insert`` upserts one row per (Datastream, hour) touched by a batch in the statement that
+stores it; ``rebuild`` recomputes
 hours from the Observations after deletes, time/result edits or bulk loads that bypassed the
 service (e.g. COPY in the benchmark).
 """
 
-from collections import defaultdict
 from datetime import UTC
 
 from django.db import connection
@@ -17,47 +17,6 @@ TABLE = HourlyAggregate._meta.db_table
 
 def _hour(value):
     return value.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
-
-
-def add_batch(stream_id: int, rows) -> None:
-    groups = defaultdict(lambda: [0, 0, None, None, None])
-    for row in rows:
-        group = groups[_hour(row.phenomenon_time_start)]
-        group[0] += 1
-        number = row.result_number
-        if number is not None:
-            group[1] += 1
-            group[2] = number if group[2] is None else group[2] + number
-            group[3] = number if group[3] is None else min(group[3], number)
-            group[4] = number if group[4] is None else max(group[4], number)
-    least, greatest = ("LEAST", "GREATEST") if connection.vendor == "postgresql" else ("MIN", "MAX")
-    values = []
-    params = []
-    for hour, (count, numeric, total, low, high) in sorted(groups.items()):
-        values.append("(%s, %s, %s, %s, %s, %s, %s)")
-        params += [
-            stream_id,
-            connection.ops.adapt_datetimefield_value(hour),
-            count,
-            numeric,
-            total,
-            low,
-            high,
-        ]
-    sql = (
-        f"INSERT INTO {TABLE} (datastream_id, hour, count, numeric_count, total, minimum, maximum) "  # noqa: S608
-        f"VALUES {', '.join(values)} ON CONFLICT (datastream_id, hour) DO UPDATE SET "
-        f"count = {TABLE}.count + excluded.count, "
-        f"numeric_count = {TABLE}.numeric_count + excluded.numeric_count, "
-        f"total = CASE WHEN excluded.total IS NULL THEN {TABLE}.total "
-        f"WHEN {TABLE}.total IS NULL THEN excluded.total ELSE {TABLE}.total + excluded.total END, "
-        f"minimum = {least}(COALESCE({TABLE}.minimum, excluded.minimum), "
-        f"COALESCE(excluded.minimum, {TABLE}.minimum)), "
-        f"maximum = {greatest}(COALESCE({TABLE}.maximum, excluded.maximum), "
-        f"COALESCE(excluded.maximum, {TABLE}.maximum))"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 def hour_sql(column: str) -> str:

@@ -18,6 +18,8 @@ latest Observation expanded (the same as
 lookup per Datastream.
 """
 
+import orjson
+
 from smartcity.sensors import services
 from smartcity.sensors.sta.errors import bad_request, not_found
 from smartcity.sensors.sta.filter.functions import parse_duration
@@ -28,7 +30,8 @@ from smartcity.sensors.times import format_instant, parse_instant
 LATEST = Expand("Observations", Options(top=1, orderby="phenomenonTime desc"))
 
 
-def answer(request, path: str, ctx) -> dict:
+def answer(request, path: str, ctx) -> bytes:
+    """The ``$aggregate`` answer as JSON bytes."""
     parent_path = path.rstrip("/")[: -len("$aggregate")].rstrip("/")
     if not parent_path.endswith("Observations"):
         raise not_found("$aggregate follows …/Datastreams(id)/Observations")
@@ -45,7 +48,7 @@ def answer(request, path: str, ctx) -> dict:
     end = parse_instant(params["to"], "to") if "to" in params else None
     if start and end and end <= start:
         raise bad_request("to must be after from", "to")
-    rows = services.aggregate(stream, interval, stats, start, end)
+    value = services.aggregate_json(stream, interval, stats, start, end)
     link_name = "Datastream" if type(stream).__name__ == "Datastream" else "MultiDatastream"
     body = {
         f"{link_name}@iot.navigationLink": f"{ctx.base}/{link_name}s({stream.pk})",
@@ -56,14 +59,8 @@ def answer(request, path: str, ctx) -> dict:
     }
     if link_name == "Datastream":
         body["unitOfMeasurement"] = stream.unit_of_measurement
-    body["value"] = [
-        {
-            "phenomenonTime": f"{format_instant(row['start'])}/{format_instant(row['end'])}",
-            **{name: row[name] for name in stats},
-        }
-        for row in rows
-    ]
-    return body
+    # The buckets arrive as JSON text from the database (one query, no object per bucket).
+    return orjson.dumps(body)[:-1] + b',"value":' + value.encode() + b"}"
 
 
 def latest_options(request) -> Options:

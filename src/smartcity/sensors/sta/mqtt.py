@@ -155,8 +155,12 @@ class Notifier:
             self._select_cache = (time.monotonic(), topics)
         return topics
 
+    @property
+    def active(self) -> bool:
+        return bool(getattr(settings, "SMARTCITY_MQTT_URL", None))
+
     def __call__(self, event, instances, fields):
-        if not getattr(settings, "SMARTCITY_MQTT_URL", None):
+        if not self.active:
             return
         try:
             client = self.client()

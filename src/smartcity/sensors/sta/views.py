@@ -33,7 +33,10 @@ def error_response(error: StaError) -> HttpResponse:
 def bearer(request) -> str | None:
     """The token: ``Bearer <token>``, or HTTP Basic with the token as password (any user name),
     which is what most SensorThings clients (and MQTT brokers) can send."""
-    header = request.headers.get("Authorization", "")
+    return bearer_from_header(request.headers.get("Authorization", ""))
+
+
+def bearer_from_header(header: str) -> str | None:
     scheme, _, secret = header.partition(" ")
     if scheme.lower() == "bearer":
         return secret.strip()
@@ -102,7 +105,7 @@ def read(request, version: str, path: str) -> HttpResponse:
     if path.rstrip("/").endswith("$aggregate"):
         from smartcity.sensors.sta import aggregate
 
-        return json_response(aggregate.answer(request, path, ctx))
+        return HttpResponse(aggregate.answer(request, path, ctx), content_type="application/json")
     params = query_pairs(request)
     options = parse_options(params)
     if path.rstrip("/").endswith("/$latest") or path.rstrip("/") == "Datastreams/$latest":

@@ -47,6 +47,45 @@ def test_aggregate_per_hour_in_the_database(anonymous, minutes):
     assert [row["max"] for row in body["value"]] == [59.0, 119.0, 179.0]
 
 
+@pytest.mark.parametrize(
+    ("interval", "start"),
+    [
+        (timedelta(hours=1), datetime(2026, 5, 1, tzinfo=UTC)),  # roll-up rows as they are
+        (timedelta(hours=2), None),  # roll-ups grouped
+        (timedelta(minutes=25), datetime(2026, 5, 1, 0, 10, tzinfo=UTC)),  # the Observations
+    ],
+)
+def test_aggregate_json_is_one_query_and_matches_the_rows(minutes, interval, start):
+    import orjson
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartcity.sensors.times import format_instant
+
+    stats = ["mean", "min", "max", "sum", "count"]
+    with CaptureQueriesContext(connection) as queries:
+        text = services.aggregate_json(minutes, interval, stats, start)
+    assert len(queries.captured_queries) == 1
+    expected = [
+        {
+            "phenomenonTime": f"{format_instant(row['start'])}/{format_instant(row['end'])}",
+            **{name: row[name] for name in stats},
+        }
+        for row in services.aggregate(minutes, interval, stats, start)
+    ]
+    assert len(expected) > 1
+    assert orjson.loads(text) == [
+        {
+            key: pytest.approx(value) if isinstance(value, float) else value
+            for key, value in row.items()
+        }
+        for row in expected
+    ]
+    assert (
+        services.aggregate_json(minutes, interval, stats, datetime(2030, 1, 1, tzinfo=UTC)) == "[]"
+    )
+
+
 def test_aggregate_bucket_alignment_and_range(anonymous, minutes):
     body = anonymous.get(
         f"Datastreams({minutes.pk})/Observations/$aggregate",

@@ -1,0 +1,292 @@
+"""Single-Observation POSTs without Django's request cycle, committed in groups.
+
+A sensor that POSTs one Observation at a time is the commonest client and the most expensive:
+through Django's middleware, one token query, one Datastream query, one transaction and one
+commit per Observation, a 2-core machine manages a few hundred per second. This ASGI wrapper
+(``smartcity.asgi``) takes exactly these requests —
+``POST /sta/v1.x/Datastreams(id)/Observations`` and ``POST /sta/v1.x/Observations`` with a
+``Datastream`` link, a plain Observation body and a Bearer/Basic token — and hands them to one
+writer thread per process, which stores everything that arrived meanwhile with one
+``services.store_groups`` call: one token check per distinct token, one Datastream query, one
+INSERT, one commit (group commit). Each request is answered only after that commit, so an
+acknowledged Observation is stored.
+
+Everything else, and every request the fast path cannot answer with a 201 (bad JSON, unknown
+fields, nested entities, a missing Datastream, a refused token, duplicates, any error), goes to
+Django unchanged with its body replayed, so answers and error bodies come from the one normal
+path (``sta/writes.py``). ``SENSORS_FAST_INGEST = False`` switches the wrapper off.
+"""
+
+import asyncio
+import contextlib
+import logging
+import queue
+import re
+import threading
+
+import orjson
+from django.conf import settings
+from django.http.request import split_domain_port, validate_host
+
+from smartcity.sensors.sta.errors import StaError
+
+log = logging.getLogger(__name__)
+
+PATH = re.compile(r"^/sta/(?P<version>v1\.[01])/(?:Datastreams\((?P<id>\d+)\)/)?Observations$")
+MAX_BODY = 64 * 1024
+MAX_BATCH = 500
+PLAIN = {"phenomenonTime", "resultTime", "result", "resultQuality", "validTime", "parameters"}
+DELEGATE = object()
+
+
+def enabled() -> bool:
+    return getattr(settings, "SENSORS_FAST_INGEST", True)
+
+
+def wrap(django_app):
+    """The ASGI application: the fast path in front of Django's."""
+
+    async def application(scope, receive, send):
+        if scope["type"] == "http" and scope["method"] == "POST":
+            match = PATH.match(scope["path"])
+            if match is not None and enabled():
+                await _ingest(django_app, scope, receive, send, match)
+                return
+        await django_app(scope, receive, send)
+
+    return application
+
+
+async def _ingest(django_app, scope, receive, send, match):
+    messages, body, complete = [], b"", True
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            complete = False
+            break
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+        if len(body) > MAX_BODY:
+            complete = False
+            break
+    answer = None
+    if complete:
+        job = _job(scope, match, body)
+        if job is not None:
+            answer = await batcher.submit(job)
+    if answer is None or answer is DELEGATE:
+        await django_app(scope, _replay(messages, receive), send)
+        return
+    status, location, payload = answer
+    from smartcity.sensors.metrics import FAST_INGEST
+
+    FAST_INGEST.inc()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                (b"location", location.encode()),
+                (b"x-content-type-options", b"nosniff"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+def _replay(messages, receive):
+    pending = list(messages)
+
+    async def replay():
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replay
+
+
+class Job:
+    __slots__ = ("base", "feature_id", "item", "secret", "stream_id", "version")
+
+    def __init__(self, version, base, secret, stream_id, item, feature_id):
+        self.version, self.base, self.secret = version, base, secret
+        self.stream_id, self.item, self.feature_id = stream_id, item, feature_id
+
+
+def _job(scope, match, body) -> Job | None:
+    """The request as a Job, or None when only the normal path can answer it."""
+    from smartcity.sensors.sta.payload import link_id, new_observation
+    from smartcity.sensors.sta.views import bearer_from_header
+
+    headers = dict(scope["headers"])
+    secret = bearer_from_header(headers.get(b"authorization", b"").decode("latin-1"))
+    base = _base(scope, headers, match["version"])
+    if not secret or base is None:
+        return None
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    stream_id = int(match["id"]) if match["id"] else None
+    feature_id = None
+    try:
+        for key, value in data.items():
+            if key in PLAIN:
+                continue
+            if key == "Datastream" and stream_id is None:
+                stream_id = link_id(value, "Datastream")
+                if stream_id is None:
+                    return None
+            elif key == "FeatureOfInterest":
+                feature_id = link_id(value, "FeatureOfInterest")
+                if feature_id is None:
+                    return None
+            else:
+                return None
+        if stream_id is None:
+            return None
+        item = new_observation(data)
+    except StaError:
+        return None
+    item.feature_of_interest_id = feature_id
+    return Job(match["version"], base, secret, stream_id, item, feature_id)
+
+
+def _base(scope, headers, version) -> str | None:
+    """The service root as Django would build it (ALLOWED_HOSTS checked), else None."""
+    host = headers.get(b"host", b"").decode("latin-1")
+    domain, _port = split_domain_port(host)
+    if not domain or not validate_host(domain, settings.ALLOWED_HOSTS):
+        return None
+    scheme = scope.get("scheme", "http")
+    proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    if proxy:
+        name = proxy[0].removeprefix("HTTP_").lower().replace("_", "-").encode()
+        if headers.get(name, b"").decode("latin-1").split(",")[0].strip() == proxy[1]:
+            scheme = "https"
+    return f"{scheme}://{host}/sta/{version}"
+
+
+class Batcher:
+    """One writer thread per process storing whatever requests arrived meanwhile, together."""
+
+    def __init__(self):
+        self.queue = queue.SimpleQueue()
+        self._thread = None
+        self._lock = threading.Lock()
+        self.batches = self.requests = 0  # for tests and curious operators
+
+    def submit(self, job) -> asyncio.Future:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self._ensure_thread()
+        self.queue.put((job, loop, future))
+        return future
+
+    def _ensure_thread(self):
+        if self._thread is None or not self._thread.is_alive():
+            with self._lock:
+                if self._thread is None or not self._thread.is_alive():
+                    self._thread = threading.Thread(
+                        target=self._run, name="sta-ingest", daemon=True
+                    )
+                    self._thread.start()
+
+    def _run(self):
+        while True:
+            entries = [self.queue.get()]
+            while len(entries) < MAX_BATCH:
+                try:
+                    entries.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            try:
+                answers = process([job for job, _loop, _future in entries])
+            except Exception:  # noqa: BLE001 - the normal path answers (or reports) it
+                log.exception("grouped ingest failed; answering through the normal path")
+                answers = [DELEGATE] * len(entries)
+            self.batches += 1
+            self.requests += len(entries)
+            for (_job, loop, future), answer in zip(entries, answers, strict=True):
+                with contextlib.suppress(RuntimeError):  # the request's loop is gone (shutdown)
+                    loop.call_soon_threadsafe(_resolve, future, answer)
+            if self.queue.empty():
+                # Idle: give the connection back (to the pool on PostgreSQL), as Django does
+                # after each request.
+                from django.db import connection
+
+                connection.close()
+
+
+def _resolve(future, answer):
+    if not future.done():
+        future.set_result(answer)
+
+
+def process(jobs) -> list:
+    """Store the jobs in one transaction; per job (status, location, body) or DELEGATE."""
+    from django.db import connection
+
+    from smartcity.core.tokens import verify_token
+    from smartcity.sensors.errors import SensorError
+    from smartcity.sensors.models import Datastream
+    from smartcity.sensors.services import store_groups
+    from smartcity.sensors.sta.entities import OBSERVATION
+    from smartcity.sensors.sta.query import Options
+    from smartcity.sensors.sta.resources import Visibility
+    from smartcity.sensors.sta.serialize import Context, entity_json
+    from smartcity.sensors.sta.views import WRITE_SCOPE
+
+    connection.close_if_unusable_or_obsolete()
+    answers = [DELEGATE] * len(jobs)
+    allowed = {
+        secret: verify_token(secret, WRITE_SCOPE) is not None
+        for secret in {job.secret for job in jobs}
+    }
+    wanted = {job.stream_id for job in jobs if allowed[job.secret]}
+    streams = Datastream.objects.select_related("thing").in_bulk(wanted)
+    groups, members = {}, {}
+    for index, job in enumerate(jobs):
+        stream = streams.get(job.stream_id)
+        if stream is None or not allowed[job.secret]:
+            continue  # Django answers 401/403/404
+        groups.setdefault(stream.pk, (stream, []))[1].append(job.item)
+        members.setdefault(stream.pk, []).append(index)
+    if not groups:
+        return answers
+    committed = []
+    try:
+        stored = store_groups(list(groups.values()), lambda: committed.append(True))
+    except Exception as error:
+        if not committed:
+            if isinstance(error, SensorError):
+                return answers  # e.g. a duplicate: each request alone through the normal path
+            raise
+        # Stored; only an after-commit listener failed. Never hand these to the normal path,
+        # which would store them a second time.
+        log.exception("a listener failed after grouped ingest")
+    contexts = {}
+    for stream_pk, rows in zip(groups, stored, strict=True):
+        for position, (index, pk) in enumerate(zip(members[stream_pk], rows.ids, strict=True)):
+            job = jobs[index]
+            location = f"{job.base}/Observations({pk})"
+            try:
+                ctx = contexts.get((job.base, job.version))
+                if ctx is None:
+                    ctx = Context(base=job.base, version=job.version, visibility=Visibility(True))
+                    contexts[(job.base, job.version)] = ctx
+                body = entity_json(OBSERVATION, rows[position], Options(), ctx)
+            except Exception:  # noqa: BLE001 - stored: answer 201 with the essentials
+                log.exception("serialising a stored Observation failed")
+                body = {"@iot.id": pk, "@iot.selfLink": location}
+            answers[index] = (201, location, orjson.dumps(body))
+    return answers
+
+
+batcher = Batcher()

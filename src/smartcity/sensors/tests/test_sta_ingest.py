@@ -1,0 +1,192 @@
+"""The grouped ingest path (sta/ingest.py) in front of Django, driven as the ASGI server does."""
+
+import asyncio
+import json
+
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from smartcity.sensors.models import Datastream, HourlyAggregate, Observation
+from smartcity.sensors.services import NewObservation
+from smartcity.sensors.sta import ingest
+from smartcity.sensors.tests.conftest import thing_body
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _end_other_sessions():
+    """The ASGI handler's worker threads keep their pooled PostgreSQL connections; end them,
+    or the test database cannot be dropped at the end of the run."""
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close_pool()  # a fresh pool for the next test, without the ended sessions
+
+
+def application():
+    from smartcity.asgi import application
+
+    return application
+
+
+async def post(path, body, secret):
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = [(b"host", b"testserver"), (b"content-type", b"application/json")]
+    if secret:
+        headers.append((b"authorization", f"Bearer {secret}".encode()))
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": b"",
+        "headers": headers,
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 40000),
+    }
+    communicator = ApplicationCommunicator(application(), scope)
+    await communicator.send_input({"type": "http.request", "body": raw, "more_body": False})
+    start = await communicator.receive_output(timeout=30)
+    content = b""
+    while True:
+        message = await communicator.receive_output(timeout=30)
+        content += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    headers = {name.lower(): value for name, value in start["headers"]}
+    return start["status"], headers, json.loads(content) if content else None
+
+
+def run(*calls):
+    async def together():
+        return await asyncio.gather(*calls)
+
+    return asyncio.run(together())
+
+
+@pytest.fixture
+def streams(sta):
+    ids = []
+    for number in range(3):
+        thing = sta.post("Things", thing_body(f"Station {number}", 7.4 + number / 100)).json()
+        ids.append(sta.get(f"Things({thing['@iot.id']})/Datastreams").json()["value"][0])
+    return [stream["@iot.id"] for stream in ids]
+
+
+def test_concurrent_posts_are_stored_by_the_fast_path(streams, writer_secret, sta):
+    before = ingest.batcher.requests
+    calls = [
+        post(
+            f"/sta/v1.1/Datastreams({streams[number % 3]})/Observations",
+            {"phenomenonTime": f"2026-05-01T{number:02d}:30:00Z", "result": number + 0.5},
+            writer_secret,
+        )
+        for number in range(12)
+    ]
+    calls.append(
+        post(
+            "/sta/v1.1/Observations",
+            {
+                "phenomenonTime": "2026-05-02T00:00:00Z",
+                "result": "dry",
+                "Datastream": {"@iot.id": streams[0]},
+            },
+            writer_secret,
+        )
+    )
+    answers = run(*calls)
+    assert [status for status, _headers, _body in answers] == [201] * 13
+    # Answered before Django's middleware: none of its headers.
+    assert all(b"x-frame-options" not in headers for _status, headers, _body in answers)
+    assert ingest.batcher.requests - before == 13
+    locations = {headers[b"location"].decode() for _status, headers, _body in answers}
+    assert len(locations) == 13
+    status, headers, body = answers[-1]
+    assert headers[b"location"].decode() == body["@iot.selfLink"]
+    assert body["result"] == "dry"
+    # The same representation the normal path serves.
+    assert sta.get(body["@iot.selfLink"].split("/sta/v1.1/")[1]).json() == body
+    assert Observation.objects.count() == 13
+    first = Datastream.objects.get(pk=streams[0])
+    assert first.phenomenon_time_start.isoformat() == "2026-05-01T00:30:00+00:00"
+    assert first.phenomenon_time_end.isoformat() == "2026-05-02T00:00:00+00:00"
+    assert first.observed_area["type"] == "Point"
+    hours = HourlyAggregate.objects.filter(datastream_id=streams[1])
+    assert sum(hour.count for hour in hours) == 4
+    assert sorted(hour.total for hour in hours) == [1.5, 4.5, 7.5, 10.5]
+
+
+def test_a_group_costs_the_same_queries_for_one_or_many_streams(streams, writer_secret):
+    def jobs(count):
+        return [
+            ingest.Job(
+                "v1.1",
+                "http://testserver/sta/v1.1",
+                writer_secret,
+                streams[number % 3],
+                NewObservation(phenomenon_time_start=_time(count, number), result=number),
+                None,
+            )
+            for number in range(count)
+        ]
+
+    ingest.process(jobs(3))  # features and observed areas of all three streams exist now
+    with CaptureQueriesContext(connection) as one:
+        answers = ingest.process(jobs(1))
+    with CaptureQueriesContext(connection) as thirty:
+        many = ingest.process(jobs(30))
+    assert answers[0][0] == 201
+    assert [answer[0] for answer in many] == [201] * 30
+    assert len(thirty.captured_queries) <= len(one.captured_queries)
+    assert Observation.objects.count() == 34
+
+
+def _time(count, number):
+    from datetime import UTC, datetime, timedelta
+
+    return datetime(2026, 6, 1, tzinfo=UTC) + timedelta(minutes=count * 100 + number)
+
+
+def test_everything_else_is_answered_by_the_normal_path(streams, writer_secret):
+    path = f"/sta/v1.1/Datastreams({streams[0]})/Observations"
+    Datastream.objects.filter(pk=streams[0]).update(reject_duplicates=True)
+    good = {"phenomenonTime": "2026-05-01T10:00:00Z", "result": 1}
+    # One after the other: the test database (SQLite in memory) takes one writer at a time.
+    unauthorised = run(post(path, good, None))[0]
+    wrong_token = run(post(path, good, "sc_not-a-token"))[0]
+    broken = run(post(path, b'{"result": ', writer_secret))[0]
+    unknown = run(post(path, {"result": 1, "colour": "red"}, writer_secret))[0]
+    missing = run(post("/sta/v1.1/Datastreams(999999)/Observations", good, writer_secret))[0]
+    first = run(post(path, good, writer_secret))[0]
+    assert unauthorised[0] == wrong_token[0] == 401
+    assert broken[0] == 400 and "not valid JSON" in broken[2]["message"]
+    assert unknown[0] == 400 and unknown[2]["field"] == "colour"
+    assert missing[0] == 404 and "Datastream(999999)" in missing[2]["message"]
+    assert first[0] == 201
+    status, _headers, body = run(post(path, good, writer_secret))[0]
+    assert status == 409 and body["existingId"] == first[2]["@iot.id"]
+    # A nested new FeatureOfInterest is a deep insert: the normal path creates both.
+    nested = dict(
+        good,
+        phenomenonTime="2026-05-01T11:00:00Z",
+        FeatureOfInterest={
+            "name": "Pegel",
+            "description": "Messpunkt",
+            "encodingType": "application/geo+json",
+            "feature": {"type": "Point", "coordinates": [7.5, 51.5]},
+        },
+    )
+    status, headers, body = run(post(path, nested, writer_secret))[0]
+    assert status == 201 and b"x-frame-options" in headers
+    assert Observation.objects.count() == 2
