@@ -5,8 +5,8 @@
 
 What is built: one school of ``--rooms`` rooms (the measured school) with CO₂ readings once a
 minute for ``--minutes-per-day`` minutes (07:00–17:00 local) on every school day of the NRW
-school year 2026/27 (2 Sep 2026 – 16 Jul 2027, holidays and public holidays left out: 189
-days), i.e. 40 × 189 × 600 ≈ 4.5 million rows, loaded with the database's bulk path (COPY on
+school year 2026/27 (2 Sep 2026 – 16 Jul 2027, holidays and public holidays left out: 193
+days), i.e. 40 × 193 × 600 ≈ 4.6 million rows, loaded with the database's bulk path (COPY on
 PostgreSQL). Temperature, humidity, PM and noise get the last school day only (the dashboard
 reads their newest value). The other 1,960 rooms of the 2,000-room scenario are NOT generated:
 every query here reads one room's rows through the (datastream, time) index, so the other
@@ -43,7 +43,34 @@ def arguments():
     parser.add_argument("--days", type=int, default=0, help="only the first N school days")
     parser.add_argument("--minutes-per-day", type=int, default=600)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="PostgreSQL only: keep the database of an earlier run with the same options",
+    )
     return parser.parse_args()
+
+
+def reuse_django(postgres: str) -> None:
+    """Like ``harness.start_django`` but keeps the database (and its rows) as it is."""
+    import os
+    import tempfile
+
+    os.environ.update(
+        SMARTCITY_HOME=tempfile.mkdtemp(prefix="schools-bench-"),
+        SMARTCITY_SECRET_KEY="bench-" + "x" * 50,
+        SMARTCITY_DEBUG="false",
+        SMARTCITY_HTTPS="false",
+        SMARTCITY_ALLOWED_HOSTS="testserver,localhost",
+        DJANGO_SETTINGS_MODULE="smartcity.settings",
+        SMARTCITY_DATABASE_URL=postgres,
+    )
+    os.environ.pop("SMARTCITY_MQTT_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    sys.path[:0] = [str(root / "src"), str(root)]
+    import django
+
+    django.setup()
 
 
 def build(args):
@@ -74,6 +101,19 @@ def build(args):
     if args.days:
         days = days[: args.days]
     return school, rooms, days, user
+
+
+def existing(args):
+    from smartcity.accounts.models import User
+    from smartcity.schools import calendar
+    from smartcity.schools.models import Room, School
+
+    school = School.objects.get(slug="bench")
+    rooms = list(Room.objects.filter(building__school=school).order_by("slug"))
+    days = calendar.school_days(YEAR_START, YEAR_END)
+    if args.days:
+        days = days[: args.days]
+    return school, rooms, days, User.objects.get(username="bench")
 
 
 def day_starts(days):
@@ -181,7 +221,10 @@ def newest_rows(stream_ids):
 
 def main():
     args = arguments()
-    start_django("schools", args.postgres)
+    if args.reuse and args.postgres:
+        reuse_django(args.postgres)
+    else:
+        start_django("schools", args.postgres)
     from django.conf import settings
     from django.db import connection
     from django.test import Client
@@ -193,18 +236,23 @@ def main():
     override_settings(STORAGES=storages).enable()
 
     from smartcity.schools import statistics
-    from smartcity.schools.models import RoomSensor
+    from smartcity.schools.models import RoomSensor, School
+    from smartcity.sensors.models import Observation
 
     started = time.perf_counter()
-    school, rooms, days, user = build(args)
-    loaded = load_rows(rooms, days, args.minutes_per_day)
-    loaded += load_rows(
-        rooms,
-        days,
-        args.minutes_per_day,
-        quantities=("temperature", "humidity", "pm25", "pm10", "noise"),
-        only_last_day=True,
-    )
+    if args.reuse and School.objects.filter(slug="bench").exists():
+        school, rooms, days, user = existing(args)
+        loaded = Observation.objects.count()
+    else:
+        school, rooms, days, user = build(args)
+        loaded = load_rows(rooms, days, args.minutes_per_day)
+        loaded += load_rows(
+            rooms,
+            days,
+            args.minutes_per_day,
+            quantities=("temperature", "humidity", "pm25", "pm10", "noise"),
+            only_last_day=True,
+        )
     print(
         f"database: {connection.vendor}; {len(rooms)} rooms, {len(days)} school days × "
         f"{args.minutes_per_day} minutes; {loaded:,} rows loaded in "

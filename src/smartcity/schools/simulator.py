@@ -20,7 +20,7 @@ from smartcity.schools.models import Quantity, Room
 
 OUTDOOR_CO2 = 420.0  # ppm
 CO2_PER_PUPIL = 0.018  # m³ CO₂ per hour (12- to 16-year-olds, sitting)
-CLOSED_RATE = 0.2  # air changes per hour, windows closed
+CLOSED_RATE = 0.5  # air changes per hour, windows closed (gaps, doors)
 MOISTURE_PER_PUPIL = 50.0  # g water per hour
 SORPTION_RATE = 1.5  # 1/h: walls and furniture buffer humidity
 
@@ -74,10 +74,11 @@ def airing_plan(pupils: np.ndarray, start: datetime, diligent: bool, rng) -> lis
         starts.insert(0, 0)
     for begin in starts:
         finish = next((end for end in ends if end > begin), len(pupils))
-        if diligent:
-            for offset in range(20, finish - begin - 9, 20):
+        # Diligent rooms air every 20 minutes; the others now and then, once in a lesson.
+        for offset in range(20, finish - begin - 9, 20):
+            if diligent or (offset == 20 and rng.random() < 0.3):
                 plan.append((begin + offset, int(rng.integers(3, 6)), rng.uniform(5, 12)))
-        if finish < len(pupils) and (diligent or rng.random() < 0.3):
+        if finish < len(pupils) and (diligent or rng.random() < 0.5):
             plan.append((finish, 5, rng.uniform(6, 14)))
     return [Airing(start + timedelta(minutes=int(m)), n, float(rate)) for m, n, rate in plan]
 

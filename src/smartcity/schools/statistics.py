@@ -129,30 +129,21 @@ def _lesson_rows_by_time_of_day(school, lessons, stream_ids) -> list[tuple]:
     from smartcity.schools.models import Period
 
     periods = list(Period.objects.filter(school=school).order_by("number"))
-    local = "(o.phenomenon_time_start AT TIME ZONE %s)"
-    cases = " ".join(
-        f"WHEN {local}::time >= %s AND {local}::time < %s THEN {int(period.number)}"
-        for period in periods
-    )
-    case_params = []
-    for period in periods:
-        case_params += [str(calendar.LOCAL), period.start, str(calendar.LOCAL), period.end]
+    cases = " ".join(f"WHEN tod >= %s AND tod < %s THEN {int(period.number)}" for period in periods)
+    case_params = [moment for period in periods for moment in (period.start, period.end)]
     marks = ", ".join(["%s"] * len(stream_ids))
+    zone = str(calendar.LOCAL)
+    # OFFSET 0 keeps the inner query apart, so each reading's local time is computed once.
     sql = (
         f"SELECT datastream_id, day, period, {BANDS.replace('o.result_number', 'value')} "  # noqa: S608
-        f"FROM (SELECT o.datastream_id, ({local})::date AS day, "
-        f"CASE {cases} END AS period, o.result_number AS value FROM {OBSERVATIONS} o "
-        f"WHERE o.datastream_id IN ({marks}) AND o.phenomenon_time_start >= %s "
-        "AND o.phenomenon_time_start < %s) AS o "
-        "WHERE period IS NOT NULL GROUP BY datastream_id, day, period"
+        f"FROM (SELECT datastream_id, day, CASE {cases} END AS period, value FROM ("
+        "SELECT o.datastream_id, (o.phenomenon_time_start AT TIME ZONE %s)::date AS day, "
+        "(o.phenomenon_time_start AT TIME ZONE %s)::time AS tod, o.result_number AS value "
+        f"FROM {OBSERVATIONS} o WHERE o.datastream_id IN ({marks}) "
+        "AND o.phenomenon_time_start >= %s AND o.phenomenon_time_start < %s OFFSET 0) AS r"
+        ") AS p WHERE period IS NOT NULL GROUP BY datastream_id, day, period"
     )
-    params = [
-        str(calendar.LOCAL),
-        *case_params,
-        *stream_ids,
-        lessons[0].start,
-        lessons[-1].end,
-    ]
+    params = [*case_params, zone, zone, *stream_ids, lessons[0].start, lessons[-1].end]
     index = {(lesson.day, lesson.period): position for position, lesson in enumerate(lessons)}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

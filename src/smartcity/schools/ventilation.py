@@ -15,10 +15,11 @@ from scipy.optimize import curve_fit
 STEP_SECONDS = 60  # readings are put on a one-minute grid first
 MAX_GAP_SECONDS = 180  # a grid point further than this from a reading is missing
 MIN_FALL_PPM_PER_MIN = 10.0  # a minute counts as falling below this change
+MIN_FALL_SHARE = 0.03  # … and by 3 % of its excess over outdoor air (a closed room: < 1 %)
 MIN_DROP_PPM = 100.0
 MIN_MINUTES = 3
 OUTDOOR_CO2 = 420.0  # ppm
-CLOSED_RATE = 0.2  # air changes per hour of a closed classroom (infiltration), assumed
+CLOSED_RATE = 0.5  # air changes per hour of a closed classroom (gaps, doors), assumed
 BEFORE_MINUTES = 10  # the rise before an event is measured over this many minutes
 
 
@@ -78,9 +79,12 @@ def air_change_rate(values, step_seconds: int = STEP_SECONDS, rise=None) -> floa
 def detect(times, values, lessons=None) -> list[dict]:
     """Ventilation events in one CO₂ series (epoch seconds, ppm), oldest first.
 
-    An event is a run of at least three minutes in which CO₂ falls by at least 10 ppm each
-    minute and by at least 100 ppm in all. ``lessons`` (pairs of epoch seconds when the room is
-    occupied, from the timetable) tell whether people kept breathing out during the airing:
+    An event is a run of at least three minutes in which CO₂ falls each minute by at least
+    10 ppm and 3 % of its excess over outdoor air, and by at least 100 ppm in all; it ends
+    early where the fall suddenly slows to less than a third of the minute before (window
+    closed). ``lessons`` (pairs of epoch seconds when
+    the room is occupied, from the timetable) tell whether people kept breathing out during the
+    airing:
     then the rise before the event is taken as their share; in an empty room it is zero.
     Without ``lessons`` the decay level is fitted from the event alone.
     """
@@ -90,10 +94,19 @@ def detect(times, values, lessons=None) -> list[dict]:
     if grid.size < MIN_MINUTES + 1:
         return []
     change = np.diff(gridded)
-    falling = np.nan_to_num(change, nan=0.0) <= -MIN_FALL_PPM_PER_MIN
+    excess = np.maximum(gridded[:-1] - OUTDOOR_CO2, 1.0)
+    falling = np.nan_to_num(change, nan=0.0) <= -np.maximum(
+        MIN_FALL_PPM_PER_MIN, MIN_FALL_SHARE * excess
+    )
     starts, stops = _runs(falling)
     events = []
     for first, stop in zip(starts, stops, strict=True):
+        # Closing the window slows the fall abruptly: the event ends where a minute falls by
+        # less than a third of the minute before (the room's own slow exchange is not airing).
+        falls = -change[first:stop]
+        slowed = np.flatnonzero(falls[1:] < falls[:-1] / 3)
+        if slowed.size:
+            stop = first + int(slowed[0]) + 1
         # Differences first..stop-1 fall, so readings first..stop belong to the decay.
         run = gridded[first : stop + 1]
         drop = run[0] - run[-1]
