@@ -6,6 +6,7 @@ matched by slug and only empty channels are filled.
 """
 
 import time
+from dataclasses import replace
 
 from smartcity.bridges.models import Bridge
 from smartcity.bridges.services import analysis
@@ -32,5 +33,7 @@ def load() -> None:
             expected_interval_s=2 * 3600
         )
         spec = fleet.spec_for(bridge, scenario, anomaly_start=now - 1.2 * 86400)
+        if scenario == "crack":  # a slow growth: a warning for the demo, not an alarm
+            spec = replace(spec, anomalies=[replace(spec.anomalies[0], amount=0.011)])
         fleet.generate(bridge, spec, start, now, sink, dynamic_every=2 * 3600, dynamic_seconds=20)
         analysis.analyse_bridge(bridge, now=now)
