@@ -63,6 +63,38 @@ DEPARTMENTS = {
     ],
 }
 
+# Approximate city boundaries (lon, lat), drawn by hand from the municipal borders to within
+# roughly a kilometre, so the demo can show "outside the city". Only set where a city has no
+# boundary yet: an imported official one is never replaced. Neighbours share border points.
+APPROXIMATE_BOUNDARIES = {
+    "dortmund": [
+        (7.3020, 51.5050), (7.3150, 51.5400), (7.3450, 51.5600), (7.3700, 51.5850),
+        (7.4100, 51.6000), (7.4600, 51.5950), (7.5100, 51.5800), (7.5700, 51.5700),
+        (7.6100, 51.5550), (7.6380, 51.5300), (7.6250, 51.4950), (7.5800, 51.4750),
+        (7.5400, 51.4600), (7.5100, 51.4400), (7.4900, 51.4150), (7.4600, 51.4200),
+        (7.4300, 51.4400), (7.3900, 51.4600), (7.3500, 51.4750), (7.3150, 51.4850),
+    ],
+    "schwerte": [
+        (7.5100, 51.4400), (7.5400, 51.4600), (7.5800, 51.4750), (7.6050, 51.4780),
+        (7.6350, 51.4650), (7.6450, 51.4400), (7.6250, 51.4100), (7.5900, 51.3950),
+        (7.5500, 51.3900), (7.5150, 51.4000), (7.4900, 51.4150),
+    ],
+}  # fmt: skip
+
+
+def approximate_boundary(city_slug: str) -> dict:
+    ring = [list(point) for point in APPROXIMATE_BOUNDARIES[city_slug]]
+    return {"type": "Polygon", "coordinates": [[*ring, ring[0]]]}
+
+
+def load_boundaries() -> None:
+    """Give the demo cities an approximate boundary where they have none (City.boundary)."""
+    for city in City.objects.filter(slug__in=APPROXIMATE_BOUNDARIES, boundary__isnull=True):
+        city.boundary = approximate_boundary(city.slug)
+        city.full_clean()
+        city.save(update_fields=["boundary"])
+
+
 # (token, city, category, lat, lon, description, status, days ago, public note)
 REPORTS = [
     ("demo-do-1", "dortmund", "schlagloch", 51.5142, 7.4660,
@@ -85,6 +117,7 @@ REPORTS = [
 
 @transaction.atomic
 def load() -> None:
+    load_boundaries()
     load_categories()
     load_reports()
 

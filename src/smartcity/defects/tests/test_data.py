@@ -150,3 +150,47 @@ def test_reports_appear_on_the_platform_map(client, cities):
         "/api/v1/map/features.geojson", {"city": "dortmund", "layer": "defects", "status": "closed"}
     )
     assert response.json()["features"] == []
+
+
+def test_demo_gives_the_cities_an_approximate_boundary_but_keeps_a_real_one(cities):
+    from smartcity.defects.tests.factories import DORTMUND_BOUNDARY
+
+    schwerte = cities["schwerte"]
+    dortmund = cities["dortmund"]
+    dortmund.boundary = DORTMUND_BOUNDARY  # as if imported: must stay
+    dortmund.save()
+    demo.load()
+    dortmund.refresh_from_db()
+    schwerte.refresh_from_db()
+    assert dortmund.boundary == DORTMUND_BOUNDARY
+    assert schwerte.boundary == demo.approximate_boundary("schwerte")
+    # Every demo report lies inside its city; Schwerte's centre is not in Dortmund.
+    for report in Report.objects.select_related("city"):
+        assert report.city.contains(report.longitude, report.latitude), report.description
+    dortmund.boundary = None
+    dortmund.save()
+    demo.load()
+    dortmund.refresh_from_db()
+    assert not dortmund.contains(7.5653, 51.4453)  # Schwerte's centre
+    assert dortmund.contains(7.4653, 51.5136)  # Dortmund's centre
+    assert not dortmund.contains(7.2159, 51.4818)  # Bochum
+    assert schwerte.contains(7.5653, 51.4453)
+
+
+def test_the_demo_form_refuses_a_place_outside_the_city(client, cities, settings, tmp_path):
+    from django.urls import reverse
+
+    settings.MEDIA_ROOT = tmp_path
+    demo.load()
+    response = client.post(
+        reverse("defects:new", kwargs={"city": "dortmund"}),
+        {
+            "category": "schlagloch",
+            "latitude": "51.4818",  # Bochum, just west of Dortmund
+            "longitude": "7.2159",
+            "description": "Loch",
+            "consent": "on",
+        },
+    )
+    assert response.status_code == 400
+    assert "außerhalb von Dortmund" in response.content.decode()
