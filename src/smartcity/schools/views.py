@@ -88,7 +88,9 @@ def live_payload(school: School) -> dict:
                 "name": state.room.name,
                 "updated": state.updated.isoformat() if state.updated else None,
                 "values": {
-                    key: None if state.values[key] is None else round(state.values[key], 1)
+                    key: None
+                    if state.values[key] is None
+                    else round(state.values[key], 0 if key == "co2" else 1)
                     for key in LIVE_QUANTITIES
                 },
                 "lights": {key: state.lights[key] for key in LIVE_QUANTITIES},
@@ -240,6 +242,8 @@ def room_history(request, city, school, room):
             "lesson": _("Unterricht"),
         },
         "limits": [guidance.CO2_GOOD, guidance.CO2_BAD],
+        "start": int(start.timestamp() * 1000),
+        "end": int(end.timestamp() * 1000),
     }
     # The table: 10-minute means for a day, hourly means for a week.
     table_streams = [sensor_streams[key] for key in ("co2", "temperature") if key in sensor_streams]

@@ -100,7 +100,11 @@ def _selection(form) -> dict:
 
 def _chart_data(result, data) -> dict:
     quantity = data["quantity"]
+    start, _ignored = statistics.day_bounds(data["start"])
+    _ignored, end = statistics.day_bounds(data["end"])
     chart = {
+        "start": int(start.timestamp() * 1000),
+        "end": int(end.timestamp() * 1000),
         "unit": UNITS[quantity],
         "label": str(Quantity(quantity).label),
         "limit": data["limit"],

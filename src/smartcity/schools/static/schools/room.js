@@ -35,7 +35,7 @@
       maintainAspectRatio: false, animation: false, parsing: false, normalized: true,
       interaction: { mode: "nearest", intersect: false, axis: "x" },
       scales: {
-        x: { type: "linear", ticks: { maxTicksLimit: 10, callback: function (value) { return new Date(value).toLocaleString(lang, timeFormat); } } },
+        x: { type: "linear", min: data.start, max: data.end, ticks: { maxTicksLimit: 10, callback: function (value) { return new Date(value).toLocaleString(lang, timeFormat); } } },
         y: { position: "left", title: { display: true, text: "ppm" } },
         y1: { position: "right", grid: { drawOnChartArea: false }, title: { display: true, text: "°C / %" } }
       },

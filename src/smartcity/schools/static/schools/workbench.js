@@ -15,7 +15,7 @@
   });
   var xs = [].concat.apply([], data.lines.map(function (line) { return line.points.map(function (p) { return p[0]; }); }));
   if (data.limit !== null && xs.length) {
-    lines.push({ label: data.limit_label + " " + data.limit, data: [{ x: Math.min.apply(null, xs), y: data.limit }, { x: Math.max.apply(null, xs), y: data.limit }], borderColor: "#8a0000", borderDash: [8, 4], pointRadius: 0, borderWidth: 1.5 });
+    lines.push({ label: data.limit_label + " " + data.limit, data: [{ x: data.start, y: data.limit }, { x: data.end, y: data.limit }], borderColor: "#8a0000", borderDash: [8, 4], pointRadius: 0, borderWidth: 1.5 });
   }
   var chartCanvas = document.getElementById("workbench-chart");
   new Chart(chartCanvas, {
@@ -24,7 +24,7 @@
     options: {
       maintainAspectRatio: false, animation: false, parsing: false,
       interaction: { mode: "nearest", intersect: false, axis: "x" },
-      scales: { x: { type: "linear", ticks: { maxTicksLimit: 8, callback: time } }, y: { title: { display: true, text: data.label + " (" + data.unit + ")" } } },
+      scales: { x: { type: "linear", min: data.start, max: data.end, ticks: { maxTicksLimit: 8, callback: time } }, y: { title: { display: true, text: data.label + " (" + data.unit + ")" } } },
       plugins: { tooltip: { callbacks: { title: function (items) { return items.length ? time(items[0].parsed.x) : ""; } } } }
     }
   });
