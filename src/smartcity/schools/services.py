@@ -124,11 +124,15 @@ class RoomState:
     remind: bool
 
 
-def room_states(school: School, latest: dict) -> list[RoomState]:
+def school_rooms(school: School) -> list[Room]:
+    rooms = Room.objects.filter(building__school=school).select_related("building")
+    return list(rooms.order_by("building__name", "name"))
+
+
+def room_states(rooms: list[Room], latest: dict) -> list[RoomState]:
     """The dashboard's rows from ``statistics.latest_values``: lights and the airing reminder."""
     states = []
-    rooms = Room.objects.filter(building__school=school).select_related("building")
-    for room in rooms.order_by("building__name", "name"):
+    for room in rooms:
         readings = latest.get(room.pk, {})
         values = {quantity: readings.get(quantity, (None, None))[0] for quantity in Quantity.values}
         times = [moment for _value, moment in readings.values() if moment is not None]

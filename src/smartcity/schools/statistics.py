@@ -156,19 +156,35 @@ def _lesson_rows_by_time_of_day(school, lessons, stream_ids) -> list[tuple]:
 
 
 def latest_values(rooms) -> dict[int, dict]:
-    """{room_id: {quantity: (value, time)}}: the newest reading of every sensor, one query."""
-    newest = Observation.objects.filter(datastream_id=OuterRef("datastream_id")).order_by(
-        "-phenomenon_time_start"
-    )
-    rows = (
-        RoomSensor.objects.filter(room__in=rooms)
-        .annotate(
-            value=Subquery(newest.values("result_number")[:1]),
-            time=Subquery(newest.values("phenomenon_time_start")[:1]),
-        )
-        .values_list("room_id", "quantity", "value", "time")
-    )
+    """{room_id: {quantity: (value, time)}}: the newest reading of every sensor, one query
+    (PostgreSQL: a LATERAL join, one backward index probe per Datastream)."""
     answer = defaultdict(dict)
+    room_ids = [room.pk for room in rooms]
+    if not room_ids:
+        return answer
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT rs.room_id, rs.quantity, o.result_number, o.phenomenon_time_start "  # noqa: S608
+            f"FROM {RoomSensor._meta.db_table} rs LEFT JOIN LATERAL ("
+            f"SELECT result_number, phenomenon_time_start FROM {OBSERVATIONS} "
+            "WHERE datastream_id = rs.datastream_id ORDER BY phenomenon_time_start DESC LIMIT 1"
+            ") o ON TRUE WHERE rs.room_id = ANY(%s)"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [room_ids])
+            rows = cursor.fetchall()
+    else:
+        newest = Observation.objects.filter(datastream_id=OuterRef("datastream_id")).order_by(
+            "-phenomenon_time_start"
+        )
+        rows = (
+            RoomSensor.objects.filter(room_id__in=room_ids)
+            .annotate(
+                value=Subquery(newest.values("result_number")[:1]),
+                time=Subquery(newest.values("phenomenon_time_start")[:1]),
+            )
+            .values_list("room_id", "quantity", "value", "time")
+        )
     for room, quantity, value, time in rows:
         answer[room][quantity] = (value, time)
     return answer

@@ -75,8 +75,8 @@ def school_page(request, city, school):
 
 
 def live_payload(school: School) -> dict:
-    rooms = Room.objects.filter(building__school=school)
-    states = services.room_states(school, statistics.latest_values(rooms))
+    rooms = services.school_rooms(school)
+    states = services.room_states(rooms, statistics.latest_values(rooms))
     labels = {str(key): str(value) for key, value in guidance.LIGHT_LABELS.items()}
     return {
         "school": school.name,
