@@ -8,7 +8,7 @@ class BridgesConfig(AppConfig):
     verbose_name = _("Intelligente Brücken")
 
     def ready(self):
-        from smartcity.bridges import demo, map_layer, publications, rules  # noqa: F401
+        from smartcity.bridges import demo, map_layer, personal_data, publications, rules  # noqa: F401
         from smartcity.bridges.simulator import command
         from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, Simulator, demo_loaders, simulators
@@ -21,6 +21,7 @@ class BridgesConfig(AppConfig):
         demo_loaders.register("bridges", DemoLoader("bridges", demo.load, order=70))
         map_layer.register()
         publications.register()
+        personal_data.register()
         navigation.register(
             "bridges",
             NavItem("bridges", _("Brücken"), "bridges:list", per_city=True, order=57),

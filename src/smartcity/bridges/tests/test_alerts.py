@@ -92,3 +92,18 @@ def test_acknowledge_once(bridge):
     alert.refresh_from_db()
     assert alert.acknowledged_by == user
     assert alert.log.filter(action=AlertLog.Action.ACKNOWLEDGED).count() == 1
+
+
+def test_personal_data_export_and_erase(bridge):
+    from smartcity.bridges import personal_data
+
+    user = User.objects.create_user(username="pruefer", password="x" * 12)
+    alert, _ = alerts.raise_alert(bridge, None, AlertKind.SILENT, Level.WARNING, START, "x")
+    alerts.acknowledge(alert, user)
+    exported = personal_data.export(user)
+    assert exported["acknowledged_alerts"][0]["bridge"] == bridge.name
+    assert exported["log_entries"][0]["action"] == "acknowledged"
+    personal_data.erase(user)
+    alert.refresh_from_db()
+    assert alert.acknowledged_by is None and alert.acknowledged_at is not None
+    assert personal_data.export(user) == {"acknowledged_alerts": [], "log_entries": []}
