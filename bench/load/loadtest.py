@@ -6,8 +6,8 @@ Starts the platform as in production (a fresh PostgreSQL database, ``smartcity s
 several uvicorn workers, demo content plus a sensor network of the real programme's size),
 then drives a realistic mix from a second process (``client.py``: project and map pages, map
 GeoJSON, SensorThings reads, observation ingest from schools, bridges and climate stations,
-Open311 reads and new requests, appointment slots, CKAN package_search) in steps of 1×, 2×,
-5×, … the expected real load (the 1× step is the baseline measured in the same run). A step
+Open311 reads and new requests, appointment slots, CKAN package_search) in steps of 0.25×,
+0.5×, 1×, 2×, … the expected real load (the first step is the baseline of the same run). A step
 passes when every route group's p95 stays under 500 ms, under 1 % of the requests fail and
 the server kept up with the offered rate; two failing steps in a row end a mix. A second
 verdict holds only the groups people wait for (pages, map, reads, Open311, slots, CKAN) to
@@ -376,7 +376,7 @@ def passed(step: dict, interactive: bool = False) -> tuple[bool, str]:
 def show(step: dict, baseline: dict | None) -> None:
     verdict = passed(step)
     relaxed = passed(step, interactive=True)
-    ratio = f", {step['rate'] / baseline['rate']:.1f}× the 1× step's rate" if baseline else ""
+    ratio = f", {step['rate'] / baseline['rate']:.1f}× the first step's rate" if baseline else ""
     print(
         f"\n{step['multiple']:g}× real load: offered {step['offered_rate']:.1f} req/s, served "
         f"{step['rate']:.1f} req/s{ratio}, {step['observations'] / step['seconds']:.0f} obs/s; "
@@ -486,7 +486,8 @@ def main() -> int:
                 steps.append(step)
                 show(step, steps[0] if len(steps) > 1 else None)
                 # Two failing steps in a row end the mix (one may be a disturbance).
-                if not any(passed(last, interactive=True)[0] for last in steps[-2:]):
+                last_two = steps[-2:]
+                if len(last_two) == 2 and not any(passed(x, interactive=True)[0] for x in last_two):
                     break
             results.append((without, steps))
     finally:
