@@ -6,6 +6,12 @@ they pile up until PostgreSQL refuses new clients under 16 concurrent writers. C
 are therefore closed after each request here (the fix proposed for the platform settings).
 """
 
+import os
+
 from smartcity.settings import *  # noqa: F403
 
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# The ingest benchmark runs the single-POST part once more with the grouped ingest path off
+# (STA_BENCH_FAST_INGEST=0) to show what it gains over Django's request cycle.
+SENSORS_FAST_INGEST = os.environ.get("STA_BENCH_FAST_INGEST", "1") == "1"

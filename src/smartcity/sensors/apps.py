@@ -12,7 +12,7 @@ class SensorsConfig(AppConfig):
 
         from smartcity.core.registries import DemoLoader, demo_loaders
         from smartcity.core.tasks import periodic
-        from smartcity.sensors import demo, metrics, publications, signals
+        from smartcity.sensors import demo, map_layer, metrics, publications, signals
         from smartcity.sensors.sta.mqtt import notifier
 
         connection_created.connect(register_sqlite_functions)
@@ -22,6 +22,7 @@ class SensorsConfig(AppConfig):
         demo_loaders.register("sensors", DemoLoader("sensors", demo.load, order=40))
         publications.register()
         metrics.register()
+        map_layer.register()
         signals.connect(notifier)  # publishes only when SMARTCITY_MQTT_URL is set
 
 

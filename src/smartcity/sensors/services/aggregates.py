@@ -151,33 +151,37 @@ def aggregate_json(stream, interval: timedelta, stats: list[str], start=None, en
     seconds = _check(interval, stats, start, end)
     sql, params = _bucket_query(stream, seconds, stats, start, end)
     if connection.vendor == "postgresql":
-        pattern = """'YYYY-MM-DD"T"HH24:MI:SS"Z"'"""
-
+        # Text concatenation: about twice as fast as json_build_object/json_agg with to_char.
         def instant(epoch):
-            return f"to_char(to_timestamp({epoch}) AT TIME ZONE 'UTC', {pattern})"
+            return f"replace(CAST(to_timestamp({epoch}) AT TIME ZONE 'UTC' AS text), ' ', 'T')"
 
         def value(name, position):
-            kind = "bigint" if name == "count" else "double precision"
-            return f"CAST(s{position} AS {kind})"
+            if name == "count":
+                return f"CAST(s{position} AS bigint)"
+            number = f"NULLIF(CAST(s{position} AS double precision), 'NaN')"
+            return f"COALESCE(CAST({number} AS text), 'null')"
 
-        build, array, empty = "json_build_object", "json_agg", "'[]'::json"
-        order = " ORDER BY bucket"
+        pieces = " || ".join(
+            f"'{',' if position else ''}\"{name}\":' || {value(name, position)}"
+            for position, name in enumerate(stats)
+        )
+        phenomenon = f"{instant('bucket')} || 'Z/' || {instant(f'bucket + {seconds}')} || 'Z'"
+        item = f"""'{{"phenomenonTime":"' || {phenomenon} || '",' || {pieces} || '}}'"""
+        query = (
+            f"SELECT COALESCE('[' || string_agg({item}, ',' ORDER BY bucket) || ']', '[]') "  # noqa: S608
+            f"FROM ({sql}) AS b"
+        )
     else:
 
         def instant(epoch):
             return f"strftime('%%Y-%%m-%%dT%%H:%%M:%%SZ', {epoch}, 'unixepoch')"
 
-        def value(name, position):
-            return f"s{position}"
-
-        build, array, empty = "json_object", "json_group_array", "'[]'"
-        order = ""
-    pairs = ", ".join(f"'{name}', {value(name, position)}" for position, name in enumerate(stats))
-    phenomenon = f"{instant('bucket')} || '/' || {instant(f'bucket + {seconds}')}"
-    query = (
-        f"SELECT CAST(COALESCE({array}({build}('phenomenonTime', {phenomenon}, {pairs}){order}), "  # noqa: E501, S608
-        f"{empty}) AS text) FROM ({sql}) AS b"
-    )
+        pairs = ", ".join(f"'{name}', s{position}" for position, name in enumerate(stats))
+        phenomenon = f"{instant('bucket')} || '/' || {instant(f'bucket + {seconds}')}"
+        query = (
+            f"SELECT COALESCE(json_group_array(json_object('phenomenonTime', {phenomenon}, "  # noqa: S608
+            f"{pairs})), '[]') FROM ({sql}) AS b"
+        )
     with connection.cursor() as cursor:
         cursor.execute(query, params)
         return cursor.fetchone()[0]
