@@ -7,7 +7,9 @@ Teachers are platform users with the teacher role and a link to their school.
 
 import csv
 import io
+from datetime import timedelta
 
+import numpy as np
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -95,7 +97,43 @@ def _selection(form) -> dict:
         "stats": stats,
         "scatter": scatter,
         "quantities": quantities,
+        "days": day_comparison(rooms, main, data),
     }
+
+
+MAX_COMPARED_DAYS = 62
+
+
+def day_comparison(rooms, series, data) -> list[dict]:
+    """Per day of the selection and room: mean and share above the limit (numpy slices of the
+    already aggregated series, one slice per day, no loop over readings)."""
+    days = (data["end"] - data["start"]).days + 1
+    if days < 2 or days > MAX_COMPARED_DAYS:
+        return []
+    arrays = {}
+    for room in rooms:
+        points = series[room.pk]
+        times = np.array([moment.timestamp() for moment, _value in points], dtype=float)
+        values = np.array([np.nan if v is None else v for _m, v in points], dtype=float)
+        arrays[room.pk] = (times, values)
+    rows = []
+    for offset in range(days):
+        day = data["start"] + timedelta(days=offset)
+        low, high = (moment.timestamp() for moment in statistics.day_bounds(day))
+        cells = []
+        for room in rooms:
+            times, values = arrays[room.pk]
+            part = values[np.searchsorted(times, low) : np.searchsorted(times, high)]
+            part = part[~np.isnan(part)]
+            cells.append(
+                {
+                    "room": room,
+                    "mean": float(part.mean()) if part.size else None,
+                    "share_above": float((part > data["limit"]).mean()) if part.size else None,
+                }
+            )
+        rows.append({"day": day, "cells": cells})
+    return rows
 
 
 def _chart_data(result, data) -> dict:

@@ -202,3 +202,18 @@ def test_user_without_teacher_role_gets_no_teacher_area(client, school):
     client.force_login(user)
     assert client.get(_url("teacher")).status_code == 403
     assert services.authenticate_pupil("X", "Y", "Z") is None
+
+
+def test_days_are_compared_per_room(pupil_client, school):
+    room = room_of(school, "101")
+    _series(room, "co2", [800, 1200])
+    _series(room, "co2", [1500, 1500, 500], start=DAY + timedelta(days=1))
+    response = pupil_client.get(_url(), _query(school, end="2026-11-24", resolution="600"))
+    days = response.context["result"]["days"]
+    assert [row["day"].isoformat() for row in days] == ["2026-11-23", "2026-11-24"]
+    first, second = (row["cells"][0] for row in days)
+    assert first["room"] == room and first["mean"] == 1000 and first["share_above"] == 0
+    # 10-minute means: one bucket of (1500 + 1500 + 500) / 3 on the second day.
+    assert second["mean"] == pytest.approx(3500 / 3) and second["share_above"] == 1
+    assert days[0]["cells"][1]["mean"] is None  # room 102 has no readings
+    assert 'id="days-table"' in response.content.decode()
