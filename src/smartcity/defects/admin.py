@@ -17,6 +17,7 @@ from smartcity.defects.models import (
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["name", "city", "email", "external", "is_default"]
     list_filter = ["city", "external", "is_default"]
+    filter_horizontal = ["staff"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -42,6 +42,13 @@ class Department(models.Model):
         default=False,
         help_text=_("Z. B. Versorger, an den weitergeleitet wird."),
     )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="defect_departments",
+        verbose_name=_("Mitarbeitende"),
+        help_text=_("Ihre Warteschlange zeigt zuerst die Meldungen dieses Fachbereichs."),
+    )
     is_default = models.BooleanField(
         _("Eingangsstelle der Stadt"),
         default=False,

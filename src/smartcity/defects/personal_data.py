@@ -33,6 +33,10 @@ def export(user) -> dict:
             Support.objects.filter(user=user).values_list("report_id", flat=True)
         ),
         "history_entries_as_staff": Event.objects.filter(actor=user).count(),
+        "departments_as_staff": [
+            f"{city}: {name}"
+            for city, name in user.defect_departments.values_list("city__slug", "name")
+        ],
     }
 
 
@@ -40,6 +44,7 @@ def erase(user) -> None:
     """Reports stay (the defect is real) but lose every link to the person."""
     _own_reports(user).update(reporter=None, reporter_email="", reporter_name="", reporter_phone="")
     Support.objects.filter(user=user).update(user=None)
+    user.defect_departments.clear()
 
 
 personal_data.register("defects", PersonalData("defects", export, erase))

@@ -261,3 +261,28 @@ def test_form_asks_the_chosen_category_questions(client, pothole):
     # Another category's answers are not stored with a pothole.
     client.post(url, form_data(category="laterne", attr_laterne__mastnummer="L-1"))
     assert Report.objects.filter(category__code="laterne").get().attributes == {"mastnummer": "L-1"}
+
+
+def test_the_queue_opens_with_the_staff_members_own_department(client, pothole):
+    light = pothole.__class__.objects.get(city=pothole.city, code="laterne")
+    for category in (pothole, light):
+        services.create_report(
+            pothole.city, category=category, latitude=INSIDE[0], longitude=INSIDE[1],
+            description="x", source=Report.Source.WEB,
+        )  # fmt: skip
+    staff = staff_user(pothole.city)
+    client.force_login(staff)
+    url = reverse("defects:queue", kwargs={"city": "dortmund"})
+    assert len(client.get(url).context["page"]) == 2  # no department of their own: all
+    light.department.staff.add(staff)
+    response = client.get(url)
+    assert [report.category.code for report in response.context["page"]] == ["laterne"]
+    assert response.context["form"]["department"].value() == light.department.pk
+    # Choosing "all" departments in the filter shows everything again.
+    response = client.get(url, {"department": "", "status": ""})
+    assert len(response.context["page"]) == 2
+    from smartcity.defects.personal_data import erase, export
+
+    assert export(staff)["departments_as_staff"] == [f"dortmund: {light.department.name}"]
+    erase(staff)
+    assert not light.department.staff.exists()

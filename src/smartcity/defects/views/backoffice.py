@@ -41,7 +41,11 @@ def queue(request, city):
     city_obj = _staff_city(request, city)
     departments = Department.objects.filter(city=city_obj)
     categories = services.active_categories(city_obj)
-    form = QueueFilterForm(request.GET or None, departments=departments, categories=categories)
+    wanted = request.GET
+    if not wanted:  # first visit: the staff member's own department, if they have one here
+        own = departments.filter(staff=request.user).order_by("name").first()
+        wanted = {"department": own.pk} if own else None
+    form = QueueFilterForm(wanted or None, departments=departments, categories=categories)
     reports = Report.objects.public().filter(city=city_obj).select_related("assignee")
     if form.is_valid():
         data = form.cleaned_data
