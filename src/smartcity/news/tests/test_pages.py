@@ -15,14 +15,14 @@ from smartcity.news.tests.factories import make_event, make_post, tag
 def test_post_list_filters_and_detail(client, cities):
     mobility = tag("mobilitaet", "Mobilität")
     make_post(cities["dortmund"], [mobility], title="Radwege", slug="radwege")
-    make_post(cities["dortmund"], title="Schulen")
+    make_post(cities["dortmund"], title="Schulhöfe begrünt")
     make_post(cities["dortmund"], title="Geheim", status=Post.Status.DRAFT, slug="geheim")
     page = client.get("/dortmund/aktuelles/").content.decode()
-    assert "Radwege" in page and "Schulen" in page and "Geheim" not in page
+    assert "Radwege" in page and "Schulhöfe begrünt" in page and "Geheim" not in page
     page = client.get("/dortmund/aktuelles/?tag=mobilitaet").content.decode()
-    assert "Radwege" in page and "Schulen" not in page
+    assert "Radwege" in page and "Schulhöfe begrünt" not in page
     page = client.get("/dortmund/aktuelles/?q=schul").content.decode()
-    assert "Schulen" in page and "Radwege" not in page
+    assert "Schulhöfe begrünt" in page and "Radwege" not in page
     assert client.get("/dortmund/aktuelles/radwege/").status_code == 200
     assert client.get("/dortmund/aktuelles/geheim/").status_code == 404
     assert client.get("/schwerte/aktuelles/radwege/").status_code == 404
