@@ -16,7 +16,6 @@ from smartcity.schools.models import RoomSensor
 from smartcity.sensors.models import Observation
 
 OBSERVATIONS = Observation._meta.db_table
-LESSON_CHUNK = 2000  # lessons per query (keeps the parameter count below every limit)
 
 
 def _db_time(value):
@@ -59,7 +58,7 @@ def lesson_statistics(rooms, start: date, end: date, occupied_only: bool = True)
     if connection.vendor == "postgresql":
         rows = _lesson_rows_by_time_of_day(school, lessons, stream_ids)
     else:
-        rows = _lesson_rows_by_join(lessons, stream_ids)
+        rows = _lesson_rows_by_search(lessons, stream_ids)
     results = []
     for stream, idx, count, mean, high, above_good, above_bad in rows:
         if not count:
@@ -98,27 +97,32 @@ BANDS = (
 )
 
 
-def _lesson_rows_by_join(lessons, stream_ids) -> list[tuple]:
-    """(stream, lesson index, count, mean, max, from 1000, above 2000): the lessons as a VALUES
-    list joined to the readings, one index range per lesson (SQLite)."""
+def _lesson_rows_by_search(lessons, stream_ids) -> list[tuple]:
+    """(stream, lesson index, count, mean, max, from 1000, above 2000) on SQLite: one indexed
+    read per stream over the lessons' span, each reading placed in its lesson with numpy
+    (``searchsorted``) and summed per lesson (``bincount``). SQLite's planner turns a join of
+    the lessons with the readings into a scan of the whole table (automatic index, bloom
+    filter), so the database is only asked for the rows."""
+    starts = np.array([lesson.start.timestamp() for lesson in lessons])
+    ends = np.array([lesson.end.timestamp() for lesson in lessons])
+    size = len(lessons)
     rows = []
-    marks = ", ".join(["%s"] * len(stream_ids))
-    for offset in range(0, len(lessons), LESSON_CHUNK):
-        chunk = lessons[offset : offset + LESSON_CHUNK]
-        values, params = [], []
-        for index, lesson in enumerate(chunk):
-            values.append("(%s, %s, %s)")
-            params += [offset + index, _db_time(lesson.start), _db_time(lesson.end)]
-        sql = (
-            f"WITH lessons(idx, ls, le) AS (VALUES {', '.join(values)}) "  # noqa: S608
-            f"SELECT o.datastream_id, l.idx, {BANDS} "
-            f"FROM lessons l JOIN {OBSERVATIONS} o ON o.datastream_id IN ({marks}) "
-            "AND o.phenomenon_time_start >= l.ls AND o.phenomenon_time_start < l.le "
-            "GROUP BY o.datastream_id, l.idx"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params + stream_ids)
-            rows += cursor.fetchall()
+    for stream in stream_ids:
+        times, values = series(stream, lessons[0].start, lessons[-1].end)
+        position = np.searchsorted(starts, times, side="right") - 1
+        inside = (position >= 0) & (times < ends[np.clip(position, 0, None)])
+        position, values = position[inside], values[inside]
+        count = np.bincount(position, minlength=size)
+        total = np.bincount(position, weights=values, minlength=size)
+        good = np.bincount(position, weights=values >= guidance.CO2_GOOD, minlength=size)
+        bad = np.bincount(position, weights=values > guidance.CO2_BAD, minlength=size)
+        high = np.full(size, -np.inf)
+        np.maximum.at(high, position, values)
+        rows += [
+            (stream, int(index), int(count[index]), total[index] / count[index], high[index])
+            + (int(good[index]), int(bad[index]))
+            for index in np.flatnonzero(count)
+        ]
     return rows
 
 
