@@ -283,3 +283,18 @@ class HourlyAggregate(models.Model):
 
     def __str__(self):
         return f"{self.datastream_id} {self.hour.isoformat()}"
+
+
+class MqttCounter(models.Model):
+    """Messages handled over MQTT, summed over all processes (bridge and web) for /metrics:
+    ``received`` creates, ``rejected`` ones of those, ``published`` notifications."""
+
+    name = models.CharField(max_length=40, unique=True)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("MQTT-Zähler")
+        verbose_name_plural = _("MQTT-Zähler")
+
+    def __str__(self):
+        return f"{self.name}={self.value}"

@@ -31,15 +31,20 @@ WRITABLE_COMPONENTS = set(DATA_ARRAY_COMPONENTS) - {"id"} | {"FeatureOfInterest/
 
 
 def create_observations(body, ctx) -> list[str]:
-    """Store dataArray groups; answer one selfLink (or "error") per row, in request order."""
+    """Store dataArray groups; answer one selfLink (or "error") per row, in request order.
+
+    All groups go to the service together (one transaction, Datastreams and features fetched
+    in bulk, one INSERT); only when that is refused are the groups stored one by one, so that a
+    group that fails answers "error" for its rows while the others are stored.
+    """
     if not isinstance(body, list):
         raise bad_request("CreateObservations expects an array of dataArray groups")
-    answers = []
+    parsed = []
     for position, group in enumerate(body):
         field = f"[{position}]"
         if not isinstance(group, dict):
             raise bad_request(f"{field} must be a JSON object", field)
-        stream = _group_stream(group, field)
+        link = _group_link(group, field)
         components = group.get("components")
         rows = group.get("dataArray")
         if not isinstance(components, list) or not isinstance(rows, list):
@@ -52,7 +57,24 @@ def create_observations(body, ctx) -> list[str]:
                 "components",
             )
         read = _row_reader(components, field)
-        items = [read(row, row_number) for row_number, row in enumerate(rows)]
+        parsed.append((link, [read(row, row_number) for row_number, row in enumerate(rows)]))
+    streams = _streams([link for link, _items in parsed])
+    groups = [(streams[link], items) for link, items in parsed]
+    links = [link for link, _items in parsed]
+    # Two groups of one duplicate-rejecting stream must be checked one after the other.
+    together = len(set(links)) == len(links) or not any(
+        stream.reject_duplicates for stream in streams.values()
+    )
+    if together:
+        try:
+            stored = services.store_groups(groups)
+        except SensorError as error:
+            if error.status >= 500:
+                raise
+        else:
+            return [f"{ctx.base}/Observations({pk})" for rows in stored for pk in rows.ids]
+    answers = []
+    for stream, items in groups:
         try:
             stored = services.store_observations(stream, items)
         except SensorError as error:
@@ -111,14 +133,30 @@ def _row_reader(components, field):
     return read
 
 
-def _group_stream(group, field):
-    for name, key in (("Datastream", "datastream_id"), ("MultiDatastream", "multi_datastream_id")):
+def _group_link(group, field) -> tuple[str, int]:
+    for name in ("Datastream", "MultiDatastream"):
         if name in group:
             pk = link_id(group[name], f"{field}.{name}")
             if pk is None:
                 raise bad_request(f"{field}.{name} must be a link {{'@iot.id': n}}", name)
-            return services.stream_of(**{key: pk})
+            return name, pk
     raise bad_request(f"{field} needs a Datastream or MultiDatastream link", "Datastream")
+
+
+def _streams(links) -> dict:
+    """The linked streams, one query per kind; 404 naming the first missing one."""
+    from smartcity.sensors.models import Datastream, MultiDatastream
+
+    found = {}
+    for name, model in (("Datastream", Datastream), ("MultiDatastream", MultiDatastream)):
+        wanted = {pk for kind, pk in links if kind == name}
+        if wanted:
+            for pk, stream in model.objects.select_related("thing").in_bulk(wanted).items():
+                found[(name, pk)] = stream
+    for link in links:
+        if link not in found:
+            raise SensorError(404, f"{link[0]}({link[1]}) does not exist", link[0])
+    return found
 
 
 def render(resource, options: Options, ctx, params, link_base: str) -> HttpResponse:

@@ -26,6 +26,7 @@ import orjson
 from django.conf import settings
 from django.db import transaction
 
+from smartcity.sensors.metrics import mqtt_counts
 from smartcity.sensors.sta.entities import BY_MODEL
 from smartcity.sensors.sta.errors import StaError, bad_request
 from smartcity.sensors.sta.query import Options
@@ -165,8 +166,10 @@ class Notifier:
         try:
             client = self.client()
             selects = self.select_topics()
-            for topic, payload in messages_for(event, instances, fields, selects):
+            messages = messages_for(event, instances, fields, selects)
+            for topic, payload in messages:
                 client.publish(prefix() + topic, payload, qos=0)
+            mqtt_counts.add("published", len(messages))
         except OSError:  # a broker outage must not fail the write that already committed
             log.warning("MQTT notification failed", exc_info=True)
 
@@ -191,8 +194,10 @@ def on_bridge_message(topic: str, payload: bytes):
         return None
     if not payload or CREATE_TOPIC.match(topic) is None or b'"@iot.selfLink"' in payload:
         return None  # notifications (ours or another process's) are not creates
+    mqtt_counts.add("received")
     try:
         return handle_create(topic, payload)
     except StaError as error:
+        mqtt_counts.add("rejected")
         log.warning("MQTT create on %s rejected: %s", topic, error.message)
         return error.body()

@@ -185,3 +185,42 @@ def test_multidatastream_deep_insert_and_array_results(sta, network):
     )
     assert mismatch.status_code == 400
     assert "same length" in mismatch.json()["message"]
+
+
+def test_create_observations_for_many_datastreams_in_one_go(sta, network):
+    """One value for each of many Datastreams (a gateway's batch): the queries do not grow with
+    the number of Datastreams; a group the service refuses answers "error", the others stay."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartcity.sensors.models import Datastream
+
+    from .conftest import thing_body
+
+    for number in range(6):
+        sta.post("Things", thing_body(f"Raum {number}", 7.4 + number / 100, 51.5))
+    streams = list(Datastream.objects.order_by("pk").values_list("pk", flat=True))
+
+    def batch(streams, minute):
+        return [
+            {
+                "Datastream": {"@iot.id": pk},
+                "components": ["phenomenonTime", "result"],
+                "dataArray": [[f"2026-04-01T10:{minute:02d}:00Z", pk]],
+            }
+            for pk in streams
+        ]
+
+    assert sta.post("CreateObservations", batch(streams, 0)).status_code == 201  # areas set
+    with CaptureQueriesContext(connection) as two:
+        assert sta.post("CreateObservations", batch(streams[:2], 1)).status_code == 201
+    with CaptureQueriesContext(connection) as eight:
+        links = sta.post("CreateObservations", batch(streams, 2)).json()
+    assert len(links) == len(streams) == 8 and "error" not in links
+    assert len(eight.captured_queries) == len(two.captured_queries)
+    # A duplicate in one group: that group answers "error", the other groups are stored.
+    Datastream.objects.filter(pk=streams[3]).update(reject_duplicates=True)
+    links = sta.post("CreateObservations", batch(streams, 2)).json()
+    assert links[3] == "error" and links.count("error") == 1
+    assert Observation.objects.filter(datastream_id=streams[3]).count() == 2
+    assert Observation.objects.filter(datastream_id=streams[0]).count() == 9

@@ -102,6 +102,10 @@ def test_publish_creates_observation_and_subscribers_are_notified(settings, sta,
     }
     ds = network["datastream"]["@iot.id"]
     thing = network["thing"]["@iot.id"]
+    from smartcity.sensors.metrics import mqtt_counts, mqtt_messages
+
+    mqtt_counts.flush()
+    before = {labels[0]: value for labels, value in mqtt_messages()}
     bridge = start_bridge(client_id=f"test-bridge-{uuid.uuid4().hex[:8]}")
     collection = f"{prefix}v1.1/Datastreams({ds})/Observations"
     selected = f"{collection}?$select=result"
@@ -134,6 +138,15 @@ def test_publish_creates_observation_and_subscribers_are_notified(settings, sta,
         assert subscriber.wait_for(collection, is_notification)["result"] == 43
         announcer.loop_stop()
         announcer.disconnect()
+        # In and out on /metrics: three creates received (42, the bad one, 43), one rejected,
+        # and the notifications published for them and for the PATCH.
+        from smartcity.sensors.metrics import mqtt_counts, mqtt_messages
+
+        mqtt_counts.flush()
+        counts = {labels[0]: value for labels, value in mqtt_messages()}
+        assert counts["received"] - before.get("received", 0) == 3
+        assert counts["rejected"] - before.get("rejected", 0) == 1
+        assert counts["published"] - before.get("published", 0) >= 8
     finally:
         subscriber.close()
         bridge.loop_stop()

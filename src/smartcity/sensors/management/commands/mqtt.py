@@ -69,3 +69,6 @@ class Command(BaseCommand):
         finally:
             client.loop_stop()
             client.disconnect()
+            from smartcity.sensors.metrics import mqtt_counts
+
+            mqtt_counts.flush()
