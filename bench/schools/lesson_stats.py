@@ -293,12 +293,12 @@ def main():
 
     repeat = args.repeat
     figure(
-        "per-lesson statistics, one room, whole year",
+        f"per-lesson statistics, one room, {len(days)} school days",
         best_of(lambda: statistics.lesson_statistics(one, first, last), repeat),
         best_of(lambda: plain_read(one_stream, start, end), repeat),
     )
     figure(
-        f"per-lesson statistics, school of {len(rooms)} rooms, whole year",
+        f"per-lesson statistics, school of {len(rooms)} rooms, {len(days)} school days",
         best_of(lambda: statistics.lesson_statistics(rooms, first, last), max(1, repeat - 1)),
         best_of(lambda: plain_read(all_streams, start, end), max(1, repeat - 1)),
     )
