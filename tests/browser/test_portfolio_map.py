@@ -44,7 +44,7 @@ def wait_for_markers(page):
 def test_filter_by_action_field_and_district_list_and_markers_agree(page, programme):
     page.goto("/dortmund/karte/")
     wait_for_markers(page)
-    page.get_by_label("Handlungsfeld").select_option("energie-und-umwelt")
+    page.get_by_role("group", name="Handlungsfeld").get_by_label("Energie und Umwelt").check()
     page.get_by_label("Stadtbezirk").select_option("hoerde")
     page.get_by_role("button", name="Filter anwenden").click()
     assert "action_field=energie-und-umwelt" in page.url and "district=hoerde" in page.url
@@ -58,12 +58,38 @@ def test_filter_by_action_field_and_district_list_and_markers_agree(page, progra
     expect(page.locator(".leaflet-marker-icon[title='Smarte Laternen Hörde']")).to_have_count(1)
 
 
+def test_several_statuses_at_once_list_and_markers_agree(page, programme):
+    from smartcity.portfolio.models import Project
+
+    planned = Project.objects.create(
+        title="Geplante Ladesäule Hörde",
+        summary="Noch in Planung.",
+        status="planned",
+        location={"type": "Point", "coordinates": [7.49, 51.48]},
+    )
+    planned.cities.add(programme["dortmund"])
+    page.goto("/dortmund/karte/?district=hoerde")
+    wait_for_markers(page)
+    statuses = page.get_by_role("group", name="Stand")
+    statuses.get_by_label("Pilotbetrieb").check()
+    statuses.get_by_label("geplant", exact=True).check()
+    page.get_by_role("button", name="Filter anwenden").click()
+    assert "status=planned" in page.url and "status=pilot" in page.url
+    items = page.locator("#feature-list .feature-item")
+    expect(items).to_have_count(3)
+    expect(page.locator("#feature-list")).to_contain_text("Geplante Ladesäule Hörde")
+    assert wait_for_markers(page) == 3
+    expect(page.get_by_role("group", name="Stand").get_by_label("Pilotbetrieb")).to_be_checked()
+
+
 def test_the_url_restores_the_view(page, programme):
     page.goto(
         "/dortmund/karte/?action_field=energie-und-umwelt&district=hoerde#15/51.49000/7.50500"
     )
     wait_for_markers(page)
-    expect(page.get_by_label("Handlungsfeld")).to_have_value("energie-und-umwelt")
+    fields = page.get_by_role("group", name="Handlungsfeld")
+    expect(fields.get_by_label("Energie und Umwelt")).to_be_checked()
+    expect(fields.get_by_label("Intelligente Mobilität")).not_to_be_checked()
     expect(page.get_by_label("Stadtbezirk")).to_have_value("hoerde")
     center = page.evaluate(
         "[window.SmartCityMap.map.getZoom(), window.SmartCityMap.map.getCenter()]"

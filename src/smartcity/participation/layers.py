@@ -11,15 +11,6 @@ from smartcity.participation.models.ideas import PUBLIC_STATUSES
 IDEA_FILTERS = frozenset({"status", "district", "action_field", "q", "bbox"})
 
 
-def _values(filters, key: str) -> tuple[str, ...]:
-    """The values asked for one filter (several are alternatives)."""
-    any_of = getattr(filters, "any_of", None)
-    if any_of is not None:
-        return tuple(any_of(key))
-    value = getattr(filters, key)
-    return (value,) if value else ()
-
-
 def idea_features(city, filters):
     """Published ideas with a location as Features (one query, plain values)."""
     ideas = Idea.objects.published().exclude(longitude=None)
@@ -30,7 +21,7 @@ def idea_features(city, filters):
         ("district", "district__slug__in"),
         ("action_field", "action_field__slug__in"),
     ):
-        values = _values(filters, key)
+        values = filters.any_of(key)
         if values:
             ideas = ideas.filter(**{lookup: values})
     for term in search.query_terms(filters.q or ""):
@@ -84,5 +75,6 @@ def register() -> None:
             visible_by_default=False,
             colour="#8a4b00",
             statuses=frozenset(str(status) for status in PUBLIC_STATUSES),
+            multi_value=True,
         ),
     )

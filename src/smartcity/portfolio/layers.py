@@ -14,8 +14,7 @@ PLACE_FILTERS = frozenset({"district", "partner", "q", "bbox"})
 
 def values_of(filters, key: str) -> tuple[str, ...]:
     """The values asked for one filter (several are alternatives)."""
-    value = getattr(filters, key)
-    return (value,) if value else ()
+    return filters.any_of(key)
 
 
 def _key_sets(city, filters) -> list[list[str]]:
@@ -118,6 +117,7 @@ def _layer(name, label, filters, order, colour, statuses=frozenset()):
         order=order,
         colour=colour,
         statuses=statuses,
+        multi_value=True,
     )
 
 

@@ -44,8 +44,31 @@ def _parse_bbox(text: str):
     return min_lon, min_lat, max_lon, max_lat
 
 
+MULTI_KEYS = ("action_field", "kind", "status", "district", "partner")
+MAX_VALUES = 20
+# A layer reading one value per filter is asked once per combination: keep that bounded.
+MAX_COMBINATIONS = 100
+
+
+def _values(params, name) -> list[str]:
+    """Every value given for ``name`` (repeated parameters), stripped, without repeats."""
+    raw = params.getlist(name) if hasattr(params, "getlist") else [params.get(name)]
+    return list(dict.fromkeys(value.strip() for value in raw if value and value.strip()))
+
+
+def _unknown(model, field, wanted, **extra) -> list[str]:
+    found = set(
+        model.objects.filter(**{f"{field}__in": wanted}, **extra).values_list(field, flat=True)
+    )
+    return [value for value in wanted if value not in found]
+
+
 def parse(params, city: City | None = None) -> MapQuery:
-    """Check the map parameters (from a query string or a form); raise FilterError."""
+    """Check the map parameters (from a query string or a form); raise FilterError.
+
+    ``action_field``, ``kind``, ``status``, ``district`` and ``partner`` may be repeated
+    (``?status=planned&status=pilot``): an item matches one of the values.
+    """
     errors: dict[str, list[str]] = {}
 
     def value(name):
@@ -56,37 +79,55 @@ def parse(params, city: City | None = None) -> MapQuery:
         if city is None:
             errors["city"] = [_("Unbekannte Stadt.")]
     layers = ordered_layers()
-    if value("layer"):
-        wanted = [name.strip() for name in value("layer").split(",") if name.strip()]
+    wanted = [name.strip() for text in _values(params, "layer") for name in text.split(",")]
+    wanted = [name for name in wanted if name]
+    if wanted:
         unknown = [name for name in wanted if name not in map_layers]
         if unknown:
             errors["layer"] = [_("Unbekannte Ebene: %s") % ", ".join(unknown)]
         layers = [layer for layer in layers if layer.name in wanted]
-    values = {}
-    if value("action_field"):
-        if not ActionField.objects.filter(slug=value("action_field")).exists():
-            errors["action_field"] = [_("Unbekanntes Handlungsfeld.")]
-        values["action_field"] = value("action_field")
-    if value("kind"):
-        if value("kind") not in ProjectKind.values:
-            errors["kind"] = [_("Unbekannte Art.")]
-        values["kind"] = value("kind")
-    if value("status"):
-        known = set().union(*(layer.statuses for layer in map_layers))
-        if value("status") not in known:
-            errors["status"] = [_("Unbekannter Stand.")]
-        values["status"] = value("status")
-    if value("district"):
-        districts = District.objects.filter(slug=value("district"))
-        if city is not None:
-            districts = districts.filter(city=city)
-        if not districts.exists():
-            errors["district"] = [_("Unbekannter Stadtbezirk.")]
-        values["district"] = value("district")
-    if value("partner"):
-        if not Partner.objects.filter(slug=value("partner")).exists():
-            errors["partner"] = [_("Unbekannte Partnerorganisation.")]
-        values["partner"] = value("partner")
+    chosen = {key: _values(params, key) for key in MULTI_KEYS}
+    for key, given in chosen.items():
+        if len(given) > MAX_VALUES:
+            errors[key] = [_("Höchstens %d Werte.") % MAX_VALUES]
+    known_statuses = set().union(*(layer.statuses for layer in map_layers))
+    district_scope = {"city": city} if city is not None else {}
+    problems = {
+        "action_field": (
+            lambda values: _unknown(ActionField, "slug", values),
+            _("Unbekanntes Handlungsfeld: %s"),
+        ),
+        "kind": (
+            lambda values: [v for v in values if v not in ProjectKind.values],
+            _("Unbekannte Art: %s"),
+        ),
+        "status": (
+            lambda values: [v for v in values if v not in known_statuses],
+            _("Unbekannter Stand: %s"),
+        ),
+        "district": (
+            lambda values: _unknown(District, "slug", values, **district_scope),
+            _("Unbekannter Stadtbezirk: %s"),
+        ),
+        "partner": (
+            lambda values: _unknown(Partner, "slug", values),
+            _("Unbekannte Partnerorganisation: %s"),
+        ),
+    }
+    for key, (find_unknown, message) in problems.items():
+        if chosen[key] and key not in errors:
+            unknown = find_unknown(chosen[key])
+            if unknown:
+                errors[key] = [message % ", ".join(unknown)]
+    combinations = 1
+    for given in chosen.values():
+        combinations *= max(len(given), 1)
+    if combinations > MAX_COMBINATIONS:
+        for key, given in chosen.items():
+            if len(given) > 1:
+                errors.setdefault(key, []).append(_("Zu viele Werte in mehreren Filtern zugleich."))
+    values = {key: given[0] for key, given in chosen.items() if given}
+    choices = tuple((key, tuple(given)) for key, given in chosen.items() if len(given) > 1)
     if value("q"):
         if len(value("q")) > MAX_QUERY_LENGTH:
             errors["q"] = [_("Höchstens %d Zeichen.") % MAX_QUERY_LENGTH]
@@ -98,7 +139,25 @@ def parse(params, city: City | None = None) -> MapQuery:
             errors["bbox"] = [str(error)]
     if errors:
         raise FilterError(errors)
-    return MapQuery(city=city, layers=layers, filters=MapFilters(**values))
+    return MapQuery(city=city, layers=layers, filters=MapFilters(**values, choices=choices))
+
+
+def layer_features(layer, query: MapQuery):
+    """The layer's Features (dicts or JSON bytes). A layer that reads one value per filter
+    is asked once per combination of the values; an item found twice is given once."""
+    filters = query.filters
+    if layer.multi_value or not filters.choices:
+        yield from layer.features(query.city, filters)
+        return
+    seen = set()
+    for single in filters.combinations():
+        for feature in layer.features(query.city, single):
+            data = orjson.loads(feature) if isinstance(feature, bytes) else feature
+            properties = data.get("properties") or {}
+            key = data.get("id") or (properties.get("layer"), properties.get("id"))
+            if key not in seen:
+                seen.add(key)
+                yield feature
 
 
 def feature_parts(query: MapQuery):
@@ -106,7 +165,7 @@ def feature_parts(query: MapQuery):
     for layer in query.layers:
         if not layer.applies_to(query.filters):
             continue
-        for feature in layer.features(query.city, query.filters):
+        for feature in layer_features(layer, query):
             yield feature if isinstance(feature, bytes) else orjson.dumps(feature)
 
 
@@ -116,12 +175,12 @@ def feature_collection(query: MapQuery) -> bytes:
     for layer in query.layers:
         if not layer.applies_to(query.filters):
             continue
-        if layer.features_json is not None:
+        if layer.features_json is not None and (layer.multi_value or not query.filters.choices):
             joined = layer.features_json(query.city, query.filters)
             if joined:
                 parts.append(joined)
             continue
-        for feature in layer.features(query.city, query.filters):
+        for feature in layer_features(layer, query):
             parts.append(feature if isinstance(feature, bytes) else orjson.dumps(feature))
     return b'{"type":"FeatureCollection","features":[' + b",".join(parts) + b"]}"
 
@@ -135,7 +194,7 @@ def features(query: MapQuery) -> list[dict]:
             continue
         items = [
             orjson.loads(feature) if isinstance(feature, bytes) else feature
-            for feature in layer.features(query.city, query.filters)
+            for feature in layer_features(layer, query)
         ]
         items.sort(key=lambda item: str(item["properties"].get("title") or "").casefold())
         found.extend(items)

@@ -1,5 +1,6 @@
 """The full-screen map page with its filters and the accessible list beside it."""
 
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -9,7 +10,7 @@ from smartcity.portfolio import tiles
 from smartcity.portfolio.models import ActionField, Partner, ProjectKind, ProjectStatus
 from smartcity.portfolio.services import mapfeatures
 
-LIST_LIMIT = 500
+LIST_PAGE_SIZE = 100
 FILTER_NAMES = ("city", "layer", "action_field", "kind", "status", "district", "partner", "q")
 
 
@@ -38,10 +39,15 @@ def map_page(request, city=None):
         errors, features = error.fields, []
         query = mapfeatures.MapQuery(city=city_obj, layers=mapfeatures.ordered_layers())
     params = request.GET.copy()
+    params.pop("page", None)
+    # The list pages through the same items; its links keep the filters.
+    page = Paginator(features, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    page_query = params.urlencode()
     if city_obj is not None:
         params["city"] = city_obj.slug
     geojson_url = reverse("api-v1:map_features") + ("?" + params.urlencode() if params else "")
     selected = {name: request.GET.get(name, "") for name in FILTER_NAMES}
+    chosen = {name: request.GET.getlist(name) for name in mapfeatures.MULTI_KEYS}
     selected_layers = set((request.GET.get("layer") or "").split(",")) - {""}
     mapped = [feature for feature in features if feature.get("geometry")]
     response = render(
@@ -50,12 +56,14 @@ def map_page(request, city=None):
         {
             "city": city_obj,
             "current_city": city_obj,
-            "features": features[:LIST_LIMIT],
+            "features": page.object_list,
+            "page": page,
+            "page_query": page_query,
             "feature_count": len(features),
             "mapped_count": len(mapped),
-            "list_limited": len(features) > LIST_LIMIT,
             "errors": errors,
             "selected": selected,
+            "chosen": chosen,
             "selected_layers": selected_layers,
             "geojson_url": geojson_url,
             "tiles": tiles.tile_config(),
