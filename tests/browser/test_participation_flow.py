@@ -18,7 +18,7 @@ IDEA_LINK = re.compile(r"/beteiligung/ideen/bestaetigen/[^/\s]+/")
 def assert_accessible(page):
     results = AXE.run(page, options=AXE_OPTIONS).response
     assert results["passes"]
-    assert not results["violations"], [v["id"] for v in results["violations"]]
+    assert not results["violations"], [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
 
 
 def queued_mails() -> str:

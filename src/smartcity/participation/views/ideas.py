@@ -18,6 +18,7 @@ from smartcity.participation.services import ideas as idea_service
 from smartcity.participation.services.limits import client_address
 from smartcity.participation.views.common import city_or_404, error_messages
 from smartcity.participation.views.projects import _page, _post_comment
+from smartcity.portfolio import tiles
 
 
 def idea_list(request, city):
@@ -75,10 +76,20 @@ def idea_new(request, city):
                     )
     else:
         form = IdeaForm(city=city_obj)
-    return render(
-        request,
-        "participation/idea_form.html",
-        {"city": city_obj, "current_city": city_obj, "form": form},
+    center = f"{city_obj.latitude},{city_obj.longitude}" if city_obj.latitude else "51.48,7.50"
+    return tiles.allow_tiles(
+        render(
+            request,
+            "participation/idea_form.html",
+            {
+                "city": city_obj,
+                "current_city": city_obj,
+                "form": form,
+                # The location picker of the portfolio, with its tile consent.
+                "tiles": tiles.tile_config(),
+                "pick_center": center,
+            },
+        )
     )
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from smartcity.core.models import City
+from smartcity.portfolio import tiles
 from smartcity.portfolio.forms import ReviewForm, SubmissionForm, submit_cities
 from smartcity.portfolio.models import Project, Review
 from smartcity.portfolio.services import review as review_service
@@ -31,11 +32,13 @@ def my_submissions(request):
 
 
 def _form_page(request, form, project=None):
-    return render(
-        request,
-        "portfolio/submission_form.html",
-        {"form": form, "project": project},
-        status=400 if form.errors else 200,
+    return tiles.allow_tiles(
+        render(
+            request,
+            "portfolio/submission_form.html",
+            {"form": form, "project": project, "tiles": tiles.tile_config()},
+            status=400 if form.errors else 200,
+        )
     )
 
 
