@@ -19,7 +19,7 @@ from smartcity.participation.models import (
 
 @admin.register(CityParticipation)
 class CityParticipationAdmin(admin.ModelAdmin):
-    list_display = ["city", "pre_moderation", "report_threshold"]
+    list_display = ["city", "pre_moderation", "post_moderation", "report_threshold"]
 
 
 @admin.register(ProjectParticipation)
@@ -83,7 +83,7 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
 @admin.register(UserBlock)
 class UserBlockAdmin(admin.ModelAdmin):
-    list_display = ["user", "city", "reason", "created_at"]
+    list_display = ["user", "city", "reason", "created_at", "until"]
     list_filter = ["city"]
 
 

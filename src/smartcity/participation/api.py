@@ -23,7 +23,7 @@ from smartcity.participation.services import ratings as rating_service
 from smartcity.participation.services.limits import client_address
 
 router = Router(tags=["Beteiligung"])
-WRITE_AUTH = [TokenAuth(), django_auth]
+WRITE_AUTH = [TokenAuth(scope="participation:write"), django_auth]
 
 
 class ErrorOut(Schema):

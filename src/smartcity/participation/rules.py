@@ -24,7 +24,7 @@ def is_blocked(user, obj=None):
     city = city_of(obj)
     if not user.is_authenticated or city is None:
         return False
-    return UserBlock.objects.filter(user=user, city=city).exists()
+    return UserBlock.objects.active().filter(user=user, city=city).exists()
 
 
 is_city_team = has_role(Role.EDITOR, Role.MODERATOR)

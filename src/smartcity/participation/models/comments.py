@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core.models import City
@@ -123,7 +124,16 @@ class ModerationDecision(models.Model):
         return f"{self.get_action_display()} ({self.created_at:%Y-%m-%d})"
 
 
+class UserBlockQuerySet(models.QuerySet):
+    def active(self, now=None):
+        """Blocks in force: without end, or ending in the future."""
+        now = now or timezone.now()
+        return self.filter(models.Q(until__isnull=True) | models.Q(until__gt=now))
+
+
 class UserBlock(models.Model):
+    """A person may not comment, rate or support in one city (until ``until``, if set)."""
+
     city = models.ForeignKey(City, on_delete=models.CASCADE, verbose_name=_("Stadt"))
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -136,6 +146,11 @@ class UserBlock(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(_("seit"), auto_now_add=True)
+    until = models.DateTimeField(
+        _("bis"), null=True, blank=True, help_text=_("Leer: unbefristet gesperrt.")
+    )
+
+    objects = UserBlockQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Sperre")

@@ -15,6 +15,14 @@ class CityParticipation(models.Model):
         default=False,
         help_text=_("Kommentare erscheinen erst nach Prüfung durch die Moderation."),
     )
+    post_moderation = models.BooleanField(
+        _("Nachträgliche Moderation"),
+        default=False,
+        help_text=_(
+            "Kommentare erscheinen sofort und kommen zusätzlich in die Warteschlange der "
+            "Moderation (bei Vorab-Moderation ohne Wirkung)."
+        ),
+    )
     report_threshold = models.PositiveSmallIntegerField(
         _("Meldungen bis zum Ausblenden"), default=3
     )

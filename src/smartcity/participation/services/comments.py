@@ -102,7 +102,8 @@ def post(
             if settings.pre_moderation and not team_member
             else CommentStatus.PUBLISHED
         ),
-        needs_review=settings.pre_moderation and not team_member,
+        # Post-moderation: public at once, but every comment is looked at afterwards.
+        needs_review=(settings.pre_moderation or settings.post_moderation) and not team_member,
     )
     if parent is not None and parent.author_id and parent.author_id != user.pk:
         kind = Notification.Kind.OFFICIAL if official else Notification.Kind.REPLY

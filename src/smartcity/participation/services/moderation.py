@@ -1,7 +1,10 @@
 """Moderators' decisions on comments, with history, notifications and blocks."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from smartcity.participation.models import (
@@ -26,7 +29,24 @@ def queue(city, filter_by: str = ""):
     return comments.prefetch_related("reports").order_by("created_at")
 
 
-def decide(moderator, comment: Comment, action: str, reason: str = "") -> ModerationDecision:
+# How long a block lasts, in days, as the moderation form offers it (None: no end).
+BLOCK_DAYS = (7, 30, 90, None)
+
+
+def _block(moderator, comment: Comment, reason: str, days: int | None) -> None:
+    """Block the author in the comment's city; a new block replaces a running one."""
+    until = timezone.now() + timedelta(days=days) if days else None
+    UserBlock.objects.update_or_create(
+        city=comment.city,
+        user=comment.author,
+        defaults={"reason": reason, "created_by": moderator, "until": until},
+    )
+
+
+def decide(
+    moderator, comment: Comment, action: str, reason: str = "", block_days: int | None = None
+) -> ModerationDecision:
+    """Approve, hide or hide and block (for ``block_days`` days, ``None``: without end)."""
     if not moderator.has_perm("participation.moderate", comment.city):
         raise Refused("not_allowed", _("Dafür fehlt Ihnen die Berechtigung."))
     reason = (reason or "").strip()[:500]
@@ -34,6 +54,8 @@ def decide(moderator, comment: Comment, action: str, reason: str = "") -> Modera
         raise ValidationError({"reason": [_("Bitte eine öffentliche Begründung angeben.")]})
     if action not in (Action.APPROVE, Action.HIDE, Action.BLOCK):
         raise ValidationError({"action": [_("Unbekannte Entscheidung.")]})
+    if block_days not in BLOCK_DAYS:
+        raise ValidationError({"block_days": [_("Unbekannte Dauer der Sperre.")]})
     with transaction.atomic():
         if action == Action.APPROVE:
             comment.status = CommentStatus.PUBLISHED
@@ -44,16 +66,7 @@ def decide(moderator, comment: Comment, action: str, reason: str = "") -> Modera
         comment.needs_review = False
         comment.save(update_fields=["status", "public_reason", "needs_review"])
         if action == Action.BLOCK and comment.author_id:
-            try:
-                with transaction.atomic():
-                    UserBlock.objects.create(
-                        city=comment.city,
-                        user=comment.author,
-                        reason=reason,
-                        created_by=moderator,
-                    )
-            except IntegrityError:
-                pass  # already blocked in this city
+            _block(moderator, comment, reason, block_days)
         decision = ModerationDecision.objects.create(
             city=comment.city, comment=comment, moderator=moderator, action=action, reason=reason
         )
@@ -65,9 +78,11 @@ def decide(moderator, comment: Comment, action: str, reason: str = "") -> Modera
     return decision
 
 
-def decide_many(moderator, comments, action: str, reason: str = "") -> int:
+def decide_many(
+    moderator, comments, action: str, reason: str = "", block_days: int | None = None
+) -> int:
     done = 0
     for comment in comments:
-        decide(moderator, comment, action, reason)
+        decide(moderator, comment, action, reason, block_days)
         done += 1
     return done

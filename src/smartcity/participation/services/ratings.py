@@ -2,7 +2,8 @@
 
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -16,6 +17,20 @@ from smartcity.participation.services.comments import require
 BURST_COUNT = 5
 BURST_WINDOW = timedelta(hours=1)
 NEW_ACCOUNT_AGE = timedelta(days=2)
+MINUTE = timedelta(minutes=1)
+
+
+def burst_rule() -> tuple[int, timedelta, timedelta]:
+    """(count, window, new account age): the defaults above, changed by the setting
+    ``PARTICIPATION_RATING_BURST = {"count": 5, "window_minutes": 60, "new_account_days": 2}``
+    (any of the keys)."""
+    configured = getattr(settings, "PARTICIPATION_RATING_BURST", None) or {}
+    count = int(configured.get("count", BURST_COUNT))
+    window = timedelta(minutes=float(configured.get("window_minutes", BURST_WINDOW / MINUTE)))
+    age = timedelta(days=float(configured.get("new_account_days", NEW_ACCOUNT_AGE.days)))
+    if count < 1 or window <= timedelta(0) or age <= timedelta(0):
+        raise ImproperlyConfigured("PARTICIPATION_RATING_BURST: values must be positive")
+    return count, window, age
 
 
 def summary(project) -> RatingSummary:
@@ -83,13 +98,14 @@ def remove(user, project) -> bool:
 def _detect_burst(project, city) -> None:
     """Flag (never drop) a burst of ratings from new accounts for moderators."""
     now = timezone.now()
+    count, window, age = burst_rule()
     recent_new = Rating.objects.filter(
         project=project,
-        created_at__gte=now - BURST_WINDOW,
-        user__date_joined__gte=now - NEW_ACCOUNT_AGE,
+        created_at__gte=now - window,
+        user__date_joined__gte=now - age,
     ).count()
     if (
-        recent_new >= BURST_COUNT
+        recent_new >= count
         and not RatingFlag.objects.filter(project=project, resolved=False).exists()
     ):
         RatingFlag.objects.create(project=project, city=city, new_accounts=recent_new)

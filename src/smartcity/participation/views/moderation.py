@@ -58,8 +58,13 @@ def decide(request, city):
         messages.error(request, _("Bitte mindestens einen Kommentar auswählen."))
         return redirect("participation:moderation", city=city)
     try:
+        days = request.POST.get("block_days", "")
         done = moderation.decide_many(
-            request.user, selected, request.POST.get("action", ""), request.POST.get("reason", "")
+            request.user,
+            selected,
+            request.POST.get("action", ""),
+            request.POST.get("reason", ""),
+            int(days) if days.isdigit() else (None if days in ("", "none") else -1),
         )
         messages.success(request, _("%(count)d Entscheidung(en) gespeichert.") % {"count": done})
     except (Refused, ValidationError) as error:
