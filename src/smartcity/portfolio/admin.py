@@ -150,7 +150,9 @@ class ProjectAdmin(admin.ModelAdmin):
             upload = form.cleaned_data["file"]
             fmt = upload.name.rsplit(".", 1)[-1].lower()
             try:
-                count = exchange.import_rows(form.cleaned_data["kind"], fmt, upload.read())
+                count = exchange.import_rows(
+                    form.cleaned_data["kind"], fmt, upload.read(), user=request.user
+                )
             except exchange.ExchangeError as error:
                 for problem in error.problems[:50]:
                     form.add_error("file", problem)

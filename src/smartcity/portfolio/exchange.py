@@ -14,6 +14,7 @@ import orjson
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from smartcity.core.models import City
@@ -29,6 +30,7 @@ from smartcity.portfolio.models import (
 )
 from smartcity.portfolio.models.programme import unique_slug
 from smartcity.portfolio.services import mapindex
+from smartcity.portfolio.services.history import record_change
 
 KINDS = ("projects", "partners", "places")
 FORMATS = {
@@ -97,6 +99,10 @@ def _text(value) -> str:
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()[:10]
     return str(value)
+
+
+# Columns of a project row the change history names when an import brings them.
+PROJECT_HISTORY_FIELDS = frozenset(COLUMNS["projects"]) - {"longitude", "latitude"} | {"location"}
 
 
 def _point_columns(location):
@@ -236,11 +242,12 @@ def _none_if_blank(value):
     return value if value not in ("", None) else None
 
 
-def _import_project(row):
+def _import_project(row, user=None):
     key = (row.get("code") or "").strip()
     project = (Project.objects.filter(code=key).first() if key else None) or (
         Project.objects.filter(slug=row.get("slug") or "-").first() or Project()
     )
+    created = project.pk is None
     for name in (
         "code",
         "title",
@@ -291,9 +298,17 @@ def _import_project(row):
         )
         tags.append(tag)
     project.tags.set(tags)
+    # The change history names the import and the columns the file brought.
+    record_change(
+        project,
+        user,
+        _("Aus einer Datei importiert (neu)") if created else _("Aus einer Datei importiert"),
+        {("location" if name in ("longitude", "latitude") else name) for name in row}
+        & PROJECT_HISTORY_FIELDS,
+    )
 
 
-def _import_partner(row):
+def _import_partner(row, user=None):
     slug = (row.get("slug") or "").strip()
     partner = Partner.objects.filter(slug=slug).first() if slug else None
     partner = partner or Partner(slug=slug)
@@ -316,7 +331,7 @@ def _import_partner(row):
     partner.save()
 
 
-def _import_place(row):
+def _import_place(row, user=None):
     slug = (row.get("slug") or "").strip()
     place = (Place.objects.filter(slug=slug).first() if slug else None) or Place(slug=slug)
     for name in (
@@ -345,8 +360,9 @@ def _import_place(row):
 IMPORTERS = {"projects": _import_project, "partners": _import_partner, "places": _import_place}
 
 
-def import_rows(kind: str, fmt: str, data: bytes) -> int:
-    """Import all rows or none; returns the number of rows imported."""
+def import_rows(kind: str, fmt: str, data: bytes, user=None) -> int:
+    """Import all rows or none; returns the number of rows imported. Imported projects get
+    an entry in their change history (by ``user``, if given)."""
     if kind not in IMPORTERS:
         raise ExchangeError([f"Unbekannte Art {kind!r}"])
     rows = read_rows(fmt, data)
@@ -357,7 +373,7 @@ def import_rows(kind: str, fmt: str, data: bytes) -> int:
         for number, row in enumerate(rows, start=2):
             try:
                 with transaction.atomic():
-                    IMPORTERS[kind](row)
+                    IMPORTERS[kind](row, user)
             except ValidationError as error:
                 details = getattr(error, "message_dict", {"__all__": error.messages})
                 problems.extend(
