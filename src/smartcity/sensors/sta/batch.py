@@ -2,6 +2,9 @@
 
 Requests run in order. Requests sharing an ``atomicityGroup`` form a changeset: they run in one
 transaction and, if one fails, none of them is kept and each answers with the failure.
+
+``$<id>`` references an entity created by an earlier request of the batch (its ``id``): at the
+start of a ``url`` (``$1/Datastreams``) and as a link in a body (``{"@iot.id": "$1"}``).
 """
 
 from django.db import transaction
@@ -24,6 +27,36 @@ def _split_url(url: str, version: str) -> tuple[str, str]:
         url = url[len(version) + 1 :]
     path, _, query = url.lstrip("/").partition("?")
     return path, query
+
+
+def _resolve_references(item, created):
+    """The item with ``$<id>`` references replaced by the entities they name."""
+    url = item.get("url")
+    if isinstance(url, str):
+        head, slash, rest = url.lstrip("/").partition("/")
+        if head.startswith("$") and head[1:] and not head.startswith("$batch"):
+            if head[1:] not in created:
+                raise bad_request(
+                    f"{head} in the url names no entity created earlier in this batch", "url"
+                )
+            item = dict(item, url=created[head[1:]][0] + slash + rest)
+    if "body" in item:
+        item = dict(item, body=_replace_links(item["body"], created))
+    return item
+
+
+def _replace_links(value, created):
+    if isinstance(value, list):
+        return [_replace_links(element, created) for element in value]
+    if not isinstance(value, dict):
+        return value
+    link = value.get("@iot.id")
+    replaced = {key: _replace_links(element, created) for key, element in value.items()}
+    if isinstance(link, str) and link.startswith("$"):
+        if link[1:] not in created:
+            raise bad_request(f"{link} names no entity created earlier in this batch", "@iot.id")
+        replaced["@iot.id"] = created[link[1:]][1]
+    return replaced
 
 
 def _one(request, version, item):
@@ -59,6 +92,7 @@ def run_batch(request, version: str, body) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("requests"), list):
         raise bad_request("a $batch body is an object with a 'requests' array", "requests")
     requests = body["requests"]
+    created = {}  # request id -> (path of the created entity, its id), for $<id> references
     responses = []
     index = 0
     while index < len(requests):
@@ -67,22 +101,26 @@ def run_batch(request, version: str, body) -> dict:
             raise bad_request(f"requests[{index}] must be an object", "requests")
         group = item.get("atomicityGroup")
         if group is None:
-            responses.append(_answer(request, version, item))
+            responses.append(_answer(request, version, item, created))
             index += 1
             continue
         members = []
         while index < len(requests) and requests[index].get("atomicityGroup") == group:
             members.append(requests[index])
             index += 1
-        responses.extend(_changeset(request, version, members))
+        responses.extend(_changeset(request, version, members, created))
     return {"responses": responses}
 
 
-def _answer(request, version, item):
+def _answer(request, version, item, created):
     try:
-        status, payload, headers = _one(request, version, item)
+        status, payload, headers = _one(request, version, _resolve_references(item, created))
     except StaError as error:
         status, payload, headers = error.status, error.body(), {}
+    if status == 201 and item.get("id") is not None and isinstance(payload, dict):
+        location = headers.get("Location", "")
+        path = location.split(f"/sta/{version}/", 1)[-1]
+        created[str(item["id"])] = (path, payload.get("@iot.id"))
     answer = {"id": item.get("id"), "status": status}
     if item.get("atomicityGroup"):
         answer["atomicityGroup"] = item["atomicityGroup"]
@@ -93,18 +131,21 @@ def _answer(request, version, item):
     return answer
 
 
-def _changeset(request, version, members):
+def _changeset(request, version, members, created):
     answers = []
     failure = None
+    before = dict(created)
     try:
         with transaction.atomic():
             for item in members:
-                answer = _answer(request, version, item)
+                answer = _answer(request, version, item, created)
                 answers.append(answer)
                 if answer["status"] >= 400:
                     failure = answer
                     raise _Rollback
     except _Rollback:
+        created.clear()
+        created.update(before)  # entities of an undone changeset cannot be referenced
         return [
             {
                 "id": item.get("id"),

@@ -44,14 +44,14 @@ class EntityType:
         self.rel_map.update({rel.name: rel for rel in self.rels})
 
 
-def _common(*extra, with_properties=True):
+def _common(*extra, with_properties=True, properties_since_11=True):
     props = [
         Prop("name", "text", "name", required=True),
         Prop("description", "text", "description", required=True),
     ]
     props.extend(extra)
     if with_properties:
-        props.append(Prop("properties", "json", "properties", since_11=True))
+        props.append(Prop("properties", "json", "properties", since_11=properties_since_11))
     return props
 
 
@@ -59,7 +59,7 @@ THING = EntityType(
     "Thing",
     "Things",
     m.Thing,
-    tuple(_common()),
+    tuple(_common(properties_since_11=False)),  # Things had properties already in 1.0
     (
         Rel("Locations", "Locations", "locations", True, "things"),
         Rel("HistoricalLocations", "HistoricalLocations", "historical_locations", True, "thing"),

@@ -224,3 +224,48 @@ def test_create_observations_for_many_datastreams_in_one_go(sta, network):
     assert links[3] == "error" and links.count("error") == 1
     assert Observation.objects.filter(datastream_id=streams[3]).count() == 2
     assert Observation.objects.filter(datastream_id=streams[0]).count() == 9
+
+
+def test_batch_references_entities_created_earlier(sta, network):
+    """$<id> in a url and as an @iot.id link name what an earlier request of the batch made."""
+    from .conftest import thing_body
+
+    body = thing_body("Pegel")
+    datastream = body.pop("Datastreams")[0]
+    response = sta.post(
+        "$batch",
+        {
+            "requests": [
+                {
+                    "id": "thing",
+                    "atomicityGroup": "g1",
+                    "method": "post",
+                    "url": "Things",
+                    "body": body,
+                },
+                {
+                    "id": "ds",
+                    "atomicityGroup": "g1",
+                    "method": "post",
+                    "url": "$thing/Datastreams",
+                    "body": datastream,
+                },
+                {
+                    "id": "obs",
+                    "atomicityGroup": "g1",
+                    "method": "post",
+                    "url": "Observations",
+                    "body": {"result": 3, "Datastream": {"@iot.id": "$ds"}},
+                },
+                {"id": "bad", "method": "post", "url": "$nothing/Datastreams", "body": {}},
+            ]
+        },
+    )
+    assert response.status_code == 200, response.content
+    answers = {item["id"]: item for item in response.json()["responses"]}
+    assert [answers[key]["status"] for key in ("thing", "ds", "obs")] == [201, 201, 201], answers
+    thing_id = answers["thing"]["body"]["@iot.id"]
+    ds_id = answers["ds"]["body"]["@iot.id"]
+    assert sta.get(f"Datastreams({ds_id})/Thing").json()["@iot.id"] == thing_id
+    assert Observation.objects.get(pk=answers["obs"]["body"]["@iot.id"]).datastream_id == ds_id
+    assert answers["bad"]["status"] == 400 and "$nothing" in answers["bad"]["body"]["message"]

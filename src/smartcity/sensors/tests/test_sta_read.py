@@ -29,6 +29,24 @@ def test_v10_root_has_no_multidatastreams_and_no_server_settings(anonymous):
     assert "serverSettings" not in body
 
 
+def test_v10_serves_the_api_with_10_semantics(sta, network):
+    thing_id = network["thing"]["@iot.id"]
+    ds_id = network["datastream"]["@iot.id"]
+    thing = sta.get(f"/sta/v1.0/Things({thing_id})").json()
+    assert thing["@iot.selfLink"] == f"http://testserver/sta/v1.0/Things({thing_id})"
+    assert thing["properties"] == {"district": "Innenstadt", "floors": 3}
+    assert "MultiDatastreams@iot.navigationLink" not in thing
+    assert "properties" in sta.get(f"Datastreams({ds_id})").json()
+    assert "properties" not in sta.get(f"/sta/v1.0/Datastreams({ds_id})").json()
+    page = sta.get(f"/sta/v1.0/Things({thing_id})/Datastreams", **{"$expand": "Observations"})
+    assert page.json()["value"][0]["Observations"][0]["@iot.selfLink"].startswith(
+        "http://testserver/sta/v1.0/Observations("
+    )
+    created = sta.post(f"/sta/v1.0/Datastreams({ds_id})/Observations", {"result": 1})
+    assert created.status_code == 201
+    assert created["Location"].startswith("http://testserver/sta/v1.0/Observations(")
+
+
 def test_entity_carries_id_self_link_and_navigation_links(anonymous, network):
     thing_id = network["thing"]["@iot.id"]
     body = anonymous.get(f"Things({thing_id})").json()
