@@ -18,7 +18,8 @@ IDEA_LINK = re.compile(r"/beteiligung/ideen/bestaetigen/[^/\s]+/")
 def assert_accessible(page):
     results = AXE.run(page, options=AXE_OPTIONS).response
     assert results["passes"]
-    assert not results["violations"], [(v["id"], [n["target"] for n in v["nodes"]]) for v in results["violations"]]
+    violations = [(v["id"], [node["target"] for node in v["nodes"]]) for v in results["violations"]]
+    assert not violations, violations
 
 
 def queued_mails() -> str:
