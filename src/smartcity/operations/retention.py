@@ -71,6 +71,11 @@ RETENTION_JOBS = {
             _("Netzadressen für den Missbrauchsschutz (Beteiligung)"),
             _("7 Tage nach dem Beitrag"),
         ),
+        RetentionJob(
+            "smartcity.participation.jobs.purge_unconfirmed",
+            _("Nie bestätigte Ideen-Einreichungen (mit E-Mail-Adresse und Bild)"),
+            _("7 Tage nach der Einreichung, wenn der Bestätigungslink verfallen ist"),
+        ),
     )
 }
 

@@ -29,6 +29,11 @@ class ParticipationConfig(AppConfig):
             "15 3 * * *",
         )
         periodic(
+            "participation-purge-unconfirmed-ideas",
+            "smartcity.participation.jobs.purge_unconfirmed",
+            "25 3 * * *",
+        )
+        periodic(
             "participation-moderators-digest",
             "smartcity.participation.jobs.moderators_digest",
             "0 7 * * *",

@@ -1,4 +1,4 @@
-"""Periodic jobs: purge network addresses, the moderators' daily digest."""
+"""Periodic jobs: purge network addresses and unconfirmed ideas, the moderators' digest."""
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -7,6 +7,7 @@ from smartcity.accounts.roles import Role
 from smartcity.core.models import City
 from smartcity.core.tasks import send_email_later
 from smartcity.participation.models import Comment, Idea, IdeaStatus, RatingFlag
+from smartcity.participation.services.ideas import purge_unconfirmed  # noqa: F401 (job path)
 from smartcity.participation.services.limits import purge_addresses  # noqa: F401 (job path)
 
 

@@ -1,5 +1,7 @@
 """The idea pool: submit (confirmed by link), workflow with answers, supports."""
 
+from datetime import timedelta
+
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -23,6 +25,20 @@ from smartcity.participation.services import Refused, limits, notify
 
 CONFIRM_SALT = "participation.idea-confirm"
 CONFIRM_MAX_AGE = 7 * 24 * 3600
+
+
+def purge_unconfirmed() -> int:
+    """Periodic job: an idea whose confirmation link has expired unused is deleted with its
+    image (it never entered review and nobody else has seen it)."""
+    cutoff = timezone.now() - timedelta(seconds=CONFIRM_MAX_AGE)
+    stale = Idea.objects.filter(status=IdeaStatus.UNCONFIRMED, created_at__lt=cutoff)
+    deleted = 0
+    for idea in stale.iterator():
+        if idea.image:
+            idea.image.delete(save=False)
+        idea.delete()
+        deleted += 1
+    return deleted
 
 
 def submit(city, data: dict, image=None, user=None, address=None) -> Idea:

@@ -52,11 +52,24 @@ def test_addresses_purged_after_seven_days():
     assert list(AbuseRecord.objects.values_list("address", flat=True)) == ["198.51.100.7"]
 
 
+def test_unconfirmed_ideas_deleted_once_the_link_expired(dortmund):
+    data = {"title": "Bank", "description": "Bitte", "email": "a@example.org", "consent": True}
+    stale = idea_service.submit(dortmund, data)
+    fresh = idea_service.submit(dortmund, {**data, "title": "Neu"})
+    confirmed = idea_service.submit(dortmund, {**data, "title": "Bestätigt"})
+    eight_days_ago = timezone.now() - timedelta(days=8)
+    Idea.objects.filter(pk__in=[stale.pk, confirmed.pk]).update(created_at=eight_days_ago)
+    Idea.objects.filter(pk=confirmed.pk).update(status=IdeaStatus.RECEIVED)
+    assert jobs.purge_unconfirmed() == 1
+    assert set(Idea.objects.values_list("pk", flat=True)) == {fresh.pk, confirmed.pk}
+
+
 def test_periodic_jobs_are_declared():
     from smartcity.core.tasks import periodic_jobs
 
     assert "participation-purge-addresses" in periodic_jobs
     assert "participation-moderators-digest" in periodic_jobs
+    assert "participation-purge-unconfirmed-ideas" in periodic_jobs
 
 
 def test_digest_goes_to_each_moderator_when_queue_not_empty(moderator, citizen, project, dortmund):
