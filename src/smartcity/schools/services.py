@@ -161,10 +161,11 @@ def reminder_text(light: str | None) -> str:
 
 
 class JoinError(ValueError):
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, unknown_code: bool = False):
         super().__init__(message)
         self.field = field
         self.message = message
+        self.unknown_code = unknown_code
 
 
 @transaction.atomic
@@ -172,7 +173,9 @@ def join_class(code: str, nickname: str, password: str) -> Pupil:
     """A pupil joins a class with its code; the nickname must be free in that class."""
     school_class = SchoolClass.objects.filter(code=code.strip().upper()).first()
     if school_class is None:
-        raise JoinError("code", _("Diesen Klassencode gibt es nicht. Frag deine Lehrkraft."))
+        raise JoinError(
+            "code", _("Diesen Klassencode gibt es nicht. Frag deine Lehrkraft."), unknown_code=True
+        )
     if not school_class.is_open:
         raise JoinError("code", _("Diese Klasse nimmt gerade niemanden neu auf."))
     nickname = nickname.strip()

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import numpy as np
 from django.contrib import messages
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,40 @@ from smartcity.schools.models import UNITS, Answer, Quantity, SchoolClass, Task
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAIR_TABLE_ROWS = 300
+# Class codes and pupils' passwords are short, so failed attempts are capped: unknown class
+# codes per network address (generous: a whole class shares one school address) and wrong
+# passwords per pupil name in a class.
+FAILED_LIMITS = {"code": 30, "login": 10}
+FAILED_WINDOW = 15 * 60
+
+
+def _failures_key(kind: str, subject: str) -> str:
+    return f"schools:failures:{kind}:{subject}"
+
+
+def _locked_out(kind: str, subject: str) -> bool:
+    return cache.get(_failures_key(kind, subject), 0) >= FAILED_LIMITS[kind]
+
+
+def _count_failure(kind: str, subject: str) -> None:
+    key = _failures_key(kind, subject)
+    if not cache.add(key, 1, FAILED_WINDOW):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired in between
+            cache.add(key, 1, FAILED_WINDOW)
+
+
+def _pupil_subject(form) -> str:
+    code = form.data.get(form.add_prefix("code"), "").strip().upper()
+    nickname = form.data.get(form.add_prefix("nickname"), "").strip().lower()
+    return f"{code}/{nickname}"
+
+
+def _lockout_message() -> str:
+    return _(
+        "Zu viele Fehlversuche. Bitte warte eine Viertelstunde und versuch es dann noch einmal."
+    )
 
 
 def _workspace(request, city_obj):
@@ -230,10 +265,16 @@ def home(request, city):
 def join(request, city):
     city_obj = access.get_city(city)
     form = JoinForm(request.POST or None, prefix="beitritt")
-    if request.method == "POST" and form.is_valid():
+    address = request.META.get("REMOTE_ADDR", "")
+    if request.method == "POST" and _locked_out("code", address):
+        form.is_valid()
+        form.add_error("code", _lockout_message())
+    elif request.method == "POST" and form.is_valid():
         try:
             pupil = services.join_class(**form.cleaned_data)
         except services.JoinError as error:
+            if error.unknown_code:
+                _count_failure("code", address)
             form.add_error(error.field, error.message)
         else:
             request.session.cycle_key()
@@ -255,9 +296,14 @@ def join(request, city):
 def login(request, city):
     city_obj = access.get_city(city)
     form = PupilLoginForm(request.POST or None, prefix="login")
-    if request.method == "POST" and form.is_valid():
+    subject = _pupil_subject(form)
+    if request.method == "POST" and _locked_out("login", subject):
+        form.is_valid()
+        form.add_error("password", _lockout_message())
+    elif request.method == "POST" and form.is_valid():
         pupil = services.authenticate_pupil(**form.cleaned_data)
         if pupil is None:
+            _count_failure("login", subject)
             form.add_error(
                 "password",
                 _("Klassencode, Spitzname oder Passwort stimmen nicht. Versuch es noch einmal."),

@@ -217,3 +217,32 @@ def test_days_are_compared_per_room(pupil_client, school):
     assert second["mean"] == pytest.approx(3500 / 3) and second["share_above"] == 1
     assert days[0]["cells"][1]["mean"] is None  # room 102 has no readings
     assert 'id="days-table"' in response.content.decode()
+
+
+def test_guessing_codes_and_passwords_is_capped(client, school_class):
+    Pupil.objects.create(school_class=school_class, nickname="Blitz", password="!")
+    for attempt in range(30):
+        client.post(
+            _url("join"),
+            {
+                "beitritt-code": f"NOPE{attempt:02d}",
+                "beitritt-nickname": "Blitz",
+                "beitritt-password": "geheim123",
+            },
+        )
+    refused = client.post(
+        _url("join"),
+        {"beitritt-code": "ABC234", "beitritt-nickname": "Neu", "beitritt-password": "geheim123"},
+    )
+    assert refused.status_code == 400 and "Zu viele Fehlversuche" in refused.content.decode()
+    assert not Pupil.objects.filter(nickname="Neu").exists()
+    wrong = {"login-code": "ABC234", "login-nickname": "Blitz", "login-password": "falsch!!"}
+    for _attempt in range(10):
+        assert "stimmen nicht" in client.post(_url("pupil_login"), wrong).content.decode()
+    locked = client.post(_url("pupil_login"), wrong)
+    assert "Zu viele Fehlversuche" in locked.content.decode()
+    other = client.post(
+        _url("pupil_login"),
+        {"login-code": "ABC234", "login-nickname": "Sonne", "login-password": "falsch!!"},
+    )
+    assert "stimmen nicht" in other.content.decode()  # another pupil's name is not locked
