@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcity.schools import guidance
 from smartcity.schools.models import Quantity, Room, SchoolClass, Task
@@ -68,7 +69,8 @@ class SelectionForm(forms.Form):
         label=_("von"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     end = forms.DateField(
-        label=_("bis"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=pgettext_lazy("Zeitraum", "bis"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     resolution = forms.TypedChoiceField(
         label=_("Auflösung"), choices=RESOLUTIONS, coerce=int, initial="600"

@@ -63,6 +63,7 @@ def check(
         errors["expected_interval_s"] = _("Der erwartete Meldeabstand muss größer als 0 sein.")
     if frequency_drop_limit is not None and not 0 < frequency_drop_limit < 50:
         errors["frequency_drop_limit"] = _(
+            # xgettext:no-python-format
             "Die Grenze für den Frequenzabfall muss zwischen 0 und 50 % liegen."
         )
     if modulus_gpa is not None and not 1 <= modulus_gpa <= 1000:

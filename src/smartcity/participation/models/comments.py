@@ -6,6 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcity.core.models import City
 
@@ -147,7 +148,10 @@ class UserBlock(models.Model):
     )
     created_at = models.DateTimeField(_("seit"), auto_now_add=True)
     until = models.DateTimeField(
-        _("bis"), null=True, blank=True, help_text=_("Leer: unbefristet gesperrt.")
+        pgettext_lazy("Sperre", "bis"),
+        null=True,
+        blank=True,
+        help_text=_("Leer: unbefristet gesperrt."),
     )
 
     objects = UserBlockQuerySet.as_manager()
