@@ -13,13 +13,13 @@ Settings: ``DEFECTS_RATE_LIMITS`` overrides entries of :data:`DEFAULT_LIMITS` (v
 ``"10/h"``; ``None`` switches a limit off).
 """
 
-import ipaddress
 import re
 import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+
+from smartcity.core import ratelimit
 
 # A city app's server sends all its citizens' reports with one key from one address, so the
 # Open311 limits are far higher than one person at the web form needs.
@@ -59,16 +59,8 @@ def limits() -> dict[str, tuple[int, int] | None]:
 
 def client_address(request) -> str | None:
     """The client's network address; IPv6 reduced to its /64 network."""
-    text = request.META.get("REMOTE_ADDR") or ""
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if address.version == 6:
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    address = ratelimit.client_address(request)
+    return f"{address}/64" if address and ":" in address else address
 
 
 def hit(scope: str, identity, now: float | None = None) -> None:
@@ -81,11 +73,6 @@ def hit(scope: str, identity, now: float | None = None) -> None:
     now = time.time() if now is None else now
     slot = int(now // window)
     key = f"defects:rate:{scope}:{identity}:{slot}"
-    cache.add(key, 0, window + 60)
-    try:
-        count = cache.incr(key)  # atomic in Redis: parallel requests cannot both slip through
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, window + 60)
-        count = 1
+    count = ratelimit.increment(key, window + 60)
     if count > allowed:
         raise Limited(scope, max(1, int((slot + 1) * window - now)))

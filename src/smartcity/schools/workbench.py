@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from smartcity.core import ratelimit
 from smartcity.schools import access, calendar, services, statistics
 from smartcity.schools.forms import (
     AnswerForm,
@@ -49,12 +50,7 @@ def _locked_out(kind: str, subject: str) -> bool:
 
 
 def _count_failure(kind: str, subject: str) -> None:
-    key = _failures_key(kind, subject)
-    if not cache.add(key, 1, FAILED_WINDOW):
-        try:
-            cache.incr(key)
-        except ValueError:  # expired in between
-            cache.add(key, 1, FAILED_WINDOW)
+    ratelimit.increment(_failures_key(kind, subject), FAILED_WINDOW)
 
 
 def _pupil_subject(form) -> str:
@@ -265,7 +261,7 @@ def home(request, city):
 def join(request, city):
     city_obj = access.get_city(city)
     form = JoinForm(request.POST or None, prefix="beitritt")
-    address = request.META.get("REMOTE_ADDR", "")
+    address = ratelimit.client_address(request) or ""
     if request.method == "POST" and _locked_out("code", address):
         form.is_valid()
         form.add_error("code", _lockout_message())
