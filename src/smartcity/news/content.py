@@ -1,47 +1,22 @@
-"""Editors' images: checked by content and stripped of metadata (rich text: core.html)."""
+"""Editors' images: checked by content and stripped of metadata by ``core.images`` (rich
+text: core.html)."""
 
 from __future__ import annotations
 
-import io
+import os
 
-from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.utils.translation import gettext_lazy as _
-from PIL import Image, UnidentifiedImageError
+from smartcity.core import images
 
-MAX_IMAGE_BYTES = 8 * 1024 * 1024
-IMAGE_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+MAX_IMAGE_BYTES = 8 * images.MB
 
 
 def validate_image(upload) -> None:
-    """By content, not by name: a JPEG, PNG or WebP picture of at most 8 MB."""
-    if upload.size > MAX_IMAGE_BYTES:
-        raise ValidationError(_("Das Bild ist größer als 8 MB."))
-    try:
-        upload.seek(0)
-        with Image.open(upload) as image:
-            image.verify()
-            kind = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError):
-        raise ValidationError(_("Die Datei ist kein lesbares Bild.")) from None
-    finally:
-        upload.seek(0)
-    if kind not in IMAGE_FORMATS:
-        raise ValidationError(_("Bitte ein Bild im Format JPEG, PNG oder WebP hochladen."))
+    """By content, not by name: a readable JPEG, PNG or WebP picture of at most 8 MB."""
+    images.clean_image(upload, max_bytes=MAX_IMAGE_BYTES)
 
 
 def strip_metadata(upload):
-    """Re-encode the pixels only: no EXIF (camera, GPS position), no comments."""
-    upload.seek(0)
-    with Image.open(upload) as image:
-        kind = image.format
-        image.load()
-        # A new image from the raw pixels carries none of the original's info/EXIF blocks.
-        clean = Image.frombytes(image.mode, image.size, image.tobytes())
-        if image.mode == "P" and image.getpalette():
-            clean.putpalette(image.getpalette())
-        buffer = io.BytesIO()
-        clean.save(buffer, format=kind, quality=88)
-    return InMemoryUploadedFile(
-        buffer, "image", upload.name, IMAGE_FORMATS[kind], buffer.tell(), None
-    )
+    """Re-encoded, upright, without EXIF (camera, GPS position), ICC profile or comments."""
+    clean = images.clean_image(upload, max_bytes=MAX_IMAGE_BYTES)
+    stem = os.path.splitext(os.path.basename(getattr(upload, "name", "") or "bild"))[0]
+    return clean.as_upload(stem or "bild")

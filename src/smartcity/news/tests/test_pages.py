@@ -66,3 +66,31 @@ def test_images_are_checked_by_content_and_lose_their_metadata():
     data = clean.read()
     assert b"Kamerahersteller" not in data
     assert Image.open(io.BytesIO(data)).size == (20, 10)
+
+
+def test_saved_post_image_is_upright_without_gps(cities, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    image = Image.new("RGB", (40, 20), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was turned; shown rotated by 90°
+    exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPS latitude
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    post = make_post(cities["dortmund"], title="Mit Bild", slug="mit-bild")
+    post.image = SimpleUploadedFile("Foto vom Markt.jpg", buffer.getvalue(), "image/jpeg")
+    post.image_alt = "Marktplatz"
+    post.save()
+    post.refresh_from_db()
+    with Image.open(post.image.path) as stored:
+        assert stored.size == (20, 40)
+        assert dict(stored.getexif()) == {}
+    assert post.image.name.endswith(".jpg")
+
+
+def test_oversized_and_disguised_images_are_refused():
+    with pytest.raises(ValidationError):
+        validate_image(SimpleUploadedFile("bild.jpg", b"\xff\xd8\xff" + b"0" * 100, "image/jpeg"))
+    big = SimpleUploadedFile("bild.png", b"\x89PNG" + b"0" * (8 * 1024 * 1024), "image/png")
+    with pytest.raises(ValidationError) as raised:
+        validate_image(big)
+    assert raised.value.code == "too_large"
