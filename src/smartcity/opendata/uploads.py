@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.utils.translation import gettext as _
 
+from smartcity.core import images
+
 DEFAULT_MAX_UPLOAD_MB = 200
 # Whole-file checks (JSON parsing, zip inspection) only up to this size; larger files are
 # checked by their first bytes.
@@ -184,14 +186,13 @@ def strip_metadata(uploaded, format_code: str):
         target.seek(0)
         return target
     if format_code in ("PNG", "JPEG"):
-        from PIL import Image
-
-        with Image.open(uploaded) as image:
-            image.load()
-            clean = Image.new(image.mode, image.size)
-            clean.putdata(list(image.getdata()))
-            target = io.BytesIO()
-            clean.save(target, format="PNG" if format_code == "PNG" else "JPEG")
-        target.seek(0)
-        return target
+        # Same path as every other picture upload: type by content, pixel limit before
+        # decoding, orientation applied, EXIF/GPS/ICC/text chunks dropped, re-encoded.
+        try:
+            clean = images.clean_image(
+                uploaded, formats={format_code}, max_bytes=max_upload_bytes()
+            )
+        except images.ImageRejected as error:
+            raise _invalid(error.message) from error
+        return io.BytesIO(clean.data)
     return uploaded

@@ -1,10 +1,13 @@
 import io
+import struct
 import zipfile
+import zlib
 from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
 from openpyxl import Workbook
+from PIL import Image
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
@@ -36,6 +39,51 @@ def test_xlsx_is_stored_without_author_names(db):
     assert b"Mustermann" not in core and b"Beispiel" not in core
     assert distribution.size == len(stored)
     assert distribution.format == "XLSX"
+
+
+def _jpeg_with_gps() -> bytes:
+    image = Image.new("RGB", (30, 20), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "Kamera GmbH"  # Make
+    exif.get_ifd(0x8825)[2] = (51.0, 30.0, 0.0)  # GPS latitude
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def _png_bomb(side=30_000) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IEND", b"")
+
+
+def test_image_distribution_is_stored_without_exif_or_gps(db):
+    dataset = factories.dataset()
+    content = _jpeg_with_gps()
+    distribution = services.save_distribution(dataset, {}, content=content, filename="f.jpg")
+    stored = distribution.file.open("rb").read()
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (30, 20)
+        assert dict(image.getexif()) == {}
+    assert b"Kamera GmbH" not in stored
+    assert distribution.size == len(stored)
+
+
+def test_image_bomb_and_mislabelled_image_are_refused(db):
+    dataset = factories.dataset()
+    with pytest.raises(ValidationError) as caught:
+        services.save_distribution(dataset, {}, content=_png_bomb(), filename="karte.png")
+    assert "Bildpunkte" in caught.value.message_dict["upload"][0]
+    # JPEG magic, but not a picture Pillow can read as JPEG
+    with pytest.raises(ValidationError) as caught:
+        services.save_distribution(
+            dataset, {}, content=b"\xff\xd8\xff" + b"x" * 64, filename="foto.jpg"
+        )
+    assert "upload" in caught.value.message_dict
+    assert not dataset.distributions.exists()
 
 
 @pytest.mark.parametrize(
