@@ -12,10 +12,10 @@ class LimitForm(forms.ModelForm):
         model = Channel
         fields = ["notice_limit", "warning_limit", "alarm_limit", "frequency_drop_limit"]
         labels = {
-            "notice_limit": _("Grenze Hinweis"),
-            "warning_limit": _("Grenze Warnung"),
-            "alarm_limit": _("Grenze Alarm"),
-            "frequency_drop_limit": _("Grenze Frequenzabfall (%)"),
+            "notice_limit": _("Hinweisgrenze"),
+            "warning_limit": _("Warngrenze"),
+            "alarm_limit": _("Alarmgrenze"),
+            "frequency_drop_limit": _("Grenze für den Frequenzabfall (%)"),
         }
 
     def __init__(self, *args, **kwargs):

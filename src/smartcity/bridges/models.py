@@ -324,15 +324,15 @@ class Channel(models.Model):
     modulus_gpa = models.FloatField(_("Elastizitätsmodul (GPa)"), default=210.0)
     gamma_mf = models.FloatField(_("Teilsicherheitsbeiwert γ_Mf"), default=1.0)
     frequency_drop_limit = models.FloatField(
-        _("Grenze Frequenzabfall (%)"),
+        _("Grenze für den Frequenzabfall (%)"),
         default=2.0,
         help_text=_("Bleibt die kompensierte Eigenfrequenz länger darunter, wird gewarnt."),
     )
     # Baseline (fitted after the calibration period) and engineers' overrides
     baseline = models.JSONField(_("Referenzmodell"), null=True, blank=True)
-    notice_limit = models.FloatField(_("Grenze Hinweis (überschrieben)"), null=True, blank=True)
-    warning_limit = models.FloatField(_("Grenze Warnung (überschrieben)"), null=True, blank=True)
-    alarm_limit = models.FloatField(_("Grenze Alarm (überschrieben)"), null=True, blank=True)
+    notice_limit = models.FloatField(_("Hinweisgrenze (von Hand gesetzt)"), null=True, blank=True)
+    warning_limit = models.FloatField(_("Warngrenze (von Hand gesetzt)"), null=True, blank=True)
+    alarm_limit = models.FloatField(_("Alarmgrenze (von Hand gesetzt)"), null=True, blank=True)
     # State of the running analysis
     level = models.SmallIntegerField(_("Stufe"), choices=Level.choices, default=Level.NORMAL)
     analysed_until = models.DateTimeField(_("Ausgewertet bis"), null=True, blank=True)

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -192,9 +193,14 @@ def engineer(request, city, slug):
         forms[channel.pk] = form
     rows = []
     for channel in channels:
+        limits = channel.limits() if channel.is_slow else None
         row = {
             "channel": channel,
-            "limits": channel.limits() if channel.is_slow else None,
+            "limits": limits,
+            # one value for the sentence "… (von Hand gesetzt)": notice / warning / alarm
+            "limits_text": " / ".join(floatformat(value, 4) for value in limits.values())
+            if limits
+            else "",
             "frequency_limit": analysis.frequency_limit(channel)
             if channel.kind == ChannelKind.ACCELERATION
             else None,

@@ -12,12 +12,20 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from smartcity.bridges.models import Alert, AlertLog, Level
 from smartcity.bridges.services.series import moment
 from smartcity.core.tasks import enqueue
 
 WEBHOOK_TIMEOUT = 10
+
+# One whole subject per level, so that a translator sees the complete sentence.
+SUBJECTS = {
+    Level.NOTICE: gettext_lazy("Brückenmonitoring: Hinweis für %(bridge)s"),
+    Level.WARNING: gettext_lazy("Brückenmonitoring: Warnung für %(bridge)s"),
+    Level.ALARM: gettext_lazy("Brückenmonitoring: Alarm für %(bridge)s"),
+}
 
 
 def raise_alert(bridge, channel, kind: str, level: int, observed_at: float, message: str):
@@ -103,10 +111,7 @@ def send_notifications(alert: Alert) -> list[str]:
     bridge = alert.bridge
     sent = []
     if bridge.alert_email:
-        subject = _("Brückenmonitoring: %(level)s an %(bridge)s") % {
-            "level": alert.get_level_display(),
-            "bridge": bridge.name,
-        }
+        subject = SUBJECTS.get(alert.level, SUBJECTS[Level.NOTICE]) % {"bridge": bridge.name}
         body = "\n".join(
             [
                 alert.message,

@@ -96,8 +96,8 @@ def _rate_slow(result, channel, times, residual, model_limits, until, frozen=())
         result.level = level
         if level > Level.NORMAL:
             message = _(
-                "%(kind)s %(channel)s (%(position)s) weicht temperaturbereinigt um "
-                "%(value).3f %(unit)s vom Referenzzustand ab."
+                "Der Messkanal %(channel)s (%(kind)s, %(position)s) weicht temperaturbereinigt "
+                "um %(value).3f %(unit)s vom Referenzzustand ab."
             ) % {
                 "kind": channel.get_kind_display(),
                 "channel": channel.code,

@@ -70,7 +70,7 @@ def test_notification_by_email_and_webhook(bridge, webhook):
     )
     assert jobs.notify(alert.pk) == ["email", "webhook"]
     assert mail.outbox[0].to == ["bruecken@example.org"]
-    assert bridge.name in mail.outbox[0].subject
+    assert mail.outbox[0].subject == f"Brückenmonitoring: Warnung für {bridge.name}"
     assert received[0]["kind"] == "frequency" and received[0]["level"] == "warning"
     assert received[0]["bridge"]["structureNumber"] == bridge.structure_number
     assert set(alert.log.values_list("action", flat=True)) == {"raised", "email", "webhook"}

@@ -115,6 +115,10 @@ def test_limit_editing_validates_and_logs(bridge, client, cities):
     crack.refresh_from_db()
     assert crack.limits() == {1: 0.01, 2: 0.02, 3: 0.04}
     assert AlertLog.objects.filter(channel=crack, action=AlertLog.Action.LIMITS).exists()
+    page = client.get(url).content.decode()
+    assert "0,0100 / 0,0200 / 0,0400 (von Hand gesetzt)" in page
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "(set by hand)" in english
     acceleration = channel(bridge, "A1")
     response = client.post(
         url, {"channel": acceleration.pk, f"c{acceleration.pk}-frequency_drop_limit": "80"}
