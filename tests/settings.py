@@ -31,3 +31,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; te
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # pytest-django's test runner creates ``test_<name>``; parallel workers get their own.
 os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405 - WhiteNoise warns about a missing folder
+# The sensors map layer is cached for a minute in production; tests want every new value
+# (sensors/tests/test_map_layer.py switches the cache on for its own test).
+SENSORS_MAP_CACHE_SECONDS = 0

@@ -45,8 +45,16 @@ def _prepared(geojson_text: str) -> PreparedGeometry:
     return prep(to_shape(json.loads(geojson_text)))
 
 
+def prepared_area(geojson: dict) -> PreparedGeometry:
+    """The prepared polygon for repeated point tests, cached by its content."""
+    return _prepared(json.dumps(geojson, sort_keys=True))
+
+
+def prepared_contains(prepared: PreparedGeometry, longitude: float, latitude: float) -> bool:
+    """Inside or on the border (for a point, "intersects" is exactly that)."""
+    return prepared.intersects(Point(longitude, latitude))
+
+
 def area_contains(geojson: dict, longitude: float, latitude: float) -> bool:
     """Point-in-polygon test; the prepared polygon is cached by its content."""
-    prepared = _prepared(json.dumps(geojson, sort_keys=True))
-    point = Point(longitude, latitude)
-    return prepared.contains(point) or prepared.touches(point)
+    return prepared_contains(prepared_area(geojson), longitude, latitude)

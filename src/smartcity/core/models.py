@@ -103,6 +103,11 @@ class City(models.Model):
     def __str__(self):
         return self.name
 
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_prepared_boundary", None)  # a shapely object: neither picklable nor needed
+        return state
+
     def get_absolute_url(self):
         return reverse("core:city", kwargs={"city": self.slug})
 
@@ -110,7 +115,12 @@ class City(models.Model):
         """Whether a point lies inside the city; true when no boundary is known."""
         if not self.boundary:
             return True
-        return geometry.area_contains(self.boundary, longitude, latitude)
+        # Prepared once per instance: map layers test thousands of points against one city.
+        cached = self.__dict__.get("_prepared_boundary")
+        if cached is None or cached[0] is not self.boundary:
+            cached = (self.boundary, geometry.prepared_area(self.boundary))
+            self.__dict__["_prepared_boundary"] = cached
+        return geometry.prepared_contains(cached[1], longitude, latitude)
 
 
 class District(models.Model):

@@ -2,12 +2,25 @@
 latest value of each of its public Datastreams in the Feature's properties.
 
 Two queries whatever the number of Things: the Things' Locations, and the Datastreams with
-their latest Observation picked by correlated ``LIMIT 1`` subqueries on the
-(datastream, phenomenon_time_start) index — the same lookup as ``Datastreams/$latest``.
+their latest Observation picked by a ``LIMIT 1`` lookup on the (datastream,
+phenomenon_time_start) index — the same lookup as ``Datastreams/$latest`` (on PostgreSQL one
+LATERAL join, elsewhere correlated subqueries).
+
+The values change with every Observation, so a version stamp would never hold still while
+sensors report; the layer is kept for ``SENSORS_MAP_CACHE_SECONDS`` (default 60, 0 = off)
+per city, filters and language instead: a map shows values at most that much older than the
+sensors' own reporting interval, and thousands of Things cost one lookup per minute.
 """
 
+import hashlib
+
+import orjson
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.utils.formats import number_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core import registries
@@ -55,18 +68,46 @@ def _things(city, filters):
     return found
 
 
+LATEST_COLUMNS = ("phenomenon_time_start", "result_kind", "result_number", "result_string")
+ROW_COLUMNS = ("thing_id", "name", "unit_of_measurement")
+
+
 def _latest(thing_ids):
+    """Rows of the public Datastreams of these Things with their latest Observation."""
+    if connection.vendor == "postgresql":
+        return _latest_lateral(thing_ids)
     latest = Observation.objects.filter(datastream_id=OuterRef("pk")).order_by(
         "-phenomenon_time_start"
     )
-    columns = ("phenomenon_time_start", "result_kind", "result_number", "result_string")
-    annotations = {f"latest_{name}": Subquery(latest.values(name)[:1]) for name in columns}
+    annotations = {f"latest_{name}": Subquery(latest.values(name)[:1]) for name in LATEST_COLUMNS}
     return (
         Datastream.objects.filter(thing_id__in=thing_ids, is_public=True)
         .annotate(**annotations)
         .order_by("thing_id", "name")
-        .values("thing_id", "name", "unit_of_measurement", *annotations)
+        .values(*ROW_COLUMNS, *annotations)
     )
+
+
+def _latest_lateral(thing_ids):
+    """One index probe per Datastream instead of one per Datastream and column."""
+    streams = Datastream._meta.db_table
+    observations = Observation._meta.db_table
+    latest = ", ".join(f"o.{name}" for name in LATEST_COLUMNS)
+    sql = (
+        f"SELECT d.thing_id, d.name, d.unit_of_measurement, {latest} FROM {streams} d "  # noqa: S608 - our table names
+        f"LEFT JOIN LATERAL (SELECT {latest.replace('o.', '')} FROM {observations} "
+        "WHERE datastream_id = d.id ORDER BY phenomenon_time_start DESC LIMIT 1) o ON true "
+        "WHERE d.thing_id = ANY(%s) AND d.is_public ORDER BY d.thing_id, d.name"
+    )
+    names = [*ROW_COLUMNS, *(f"latest_{name}" for name in LATEST_COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [list(thing_ids)])
+        rows = cursor.fetchall()
+    found = [dict(zip(names, row, strict=True)) for row in rows]
+    for row in found:  # the driver hands JSON columns over as text
+        if isinstance(row["unit_of_measurement"], str):
+            row["unit_of_measurement"] = orjson.loads(row["unit_of_measurement"])
+    return found
 
 
 def _reading(row) -> dict:
@@ -95,7 +136,32 @@ def _text(reading) -> str:
     return f"{reading['name']}: {value} {reading['unit']}".rstrip()
 
 
+def _cache_key(city, filters) -> str:
+    parts = [
+        getattr(city, "pk", None),
+        getattr(filters, "q", None) or "",
+        list(getattr(filters, "bbox", None) or ()),
+        get_language() or "",
+    ]
+    digest = hashlib.sha256(orjson.dumps(parts)).hexdigest()[:32]
+    return f"sensors:map-layer:{digest}"
+
+
 def features(city, filters=None) -> list[dict]:
+    """The layer's Features, from the cache while they are younger than the setting."""
+    seconds = getattr(settings, "SENSORS_MAP_CACHE_SECONDS", 60)
+    if not seconds:
+        return fresh_features(city, filters)
+    key = _cache_key(city, filters)
+    cached = cache.get(key)
+    if cached is not None:
+        return orjson.loads(cached)
+    found = fresh_features(city, filters)
+    cache.set(key, orjson.dumps(found), seconds)
+    return found
+
+
+def fresh_features(city, filters=None) -> list[dict]:
     things = _things(city, filters)
     readings: dict[int, list[dict]] = {}
     for row in _latest(list(things)):

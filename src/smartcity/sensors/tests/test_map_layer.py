@@ -69,3 +69,42 @@ def test_listed_on_the_map(client, network):
         if feature["properties"]["layer"] == "sensors"
     }
     assert titles == {"Brücke Nord", "Schule Süd"}
+
+
+def test_cached_for_the_configured_time_per_filter_and_language(sta, network, settings):
+    from django.core.cache import cache
+    from django.utils import translation
+
+    settings.SENSORS_MAP_CACHE_SECONDS = 60
+    cache.clear()
+    ds = network["datastream"]["@iot.id"]
+    sta.post(
+        f"Datastreams({ds})/Observations", {"phenomenonTime": "2026-03-02T08:00Z", "result": 1}
+    )
+
+    def north_value(filters):
+        found = map_layer.features(None, filters)
+        return [
+            f["properties"]["readings"] for f in found if f["properties"]["title"] == "Brücke Nord"
+        ]
+
+    assert north_value(MapFilters())[0][0]["value"] == 1
+    sta.post(
+        f"Datastreams({ds})/Observations", {"phenomenonTime": "2026-03-02T09:00Z", "result": 2}
+    )
+    with CaptureQueriesContext(connection) as cached:
+        assert north_value(MapFilters())[0][0]["value"] == 1  # within the minute: the kept copy
+    assert len(cached.captured_queries) == 0
+    assert north_value(MapFilters(q="brücke"))[0][0]["value"] == 2  # other filters: own entry
+    with translation.override("en"):
+        assert north_value(MapFilters())[0][0]["value"] == 2  # other language: own entry
+    assert (
+        map_layer.fresh_features(None, MapFilters())[0]["properties"]["readings"][0]["value"] == 2
+    )
+    cache.clear()  # what the expiry does
+    assert north_value(MapFilters())[0][0]["value"] == 2
+    settings.SENSORS_MAP_CACHE_SECONDS = 0
+    sta.post(
+        f"Datastreams({ds})/Observations", {"phenomenonTime": "2026-03-02T10:00Z", "result": 3}
+    )
+    assert north_value(MapFilters())[0][0]["value"] == 3
