@@ -39,3 +39,19 @@ def test_metadata_is_removed():
     with Image.open(io.BytesIO(cleaned.read())) as result:
         assert result.size == (20, 10)
         assert not result.getexif()
+
+
+def test_limit_is_8_mb_and_orientation_is_applied():
+    too_big = SimpleUploadedFile("gross.png", b"\x89PNG" + b"0" * (8 * 1024 * 1024), "image/png")
+    with pytest.raises(ValidationError) as raised:
+        clean_image(too_big)
+    assert raised.value.code == "too_large"
+    image = Image.new("RGB", (20, 10), "red")
+    exif = Image.Exif()
+    exif[0x0112] = 8  # Orientation: rotate 90° to show upright
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif)
+    cleaned = clean_image(SimpleUploadedFile("foto.jpg", buffer.getvalue(), "image/jpeg"))
+    assert cleaned.name == "bild.jpg" and cleaned.content_type == "image/jpeg"
+    with Image.open(io.BytesIO(cleaned.read())) as result:
+        assert result.size == (10, 20)
