@@ -285,6 +285,33 @@ class HourlyAggregate(models.Model):
         return f"{self.datastream_id} {self.hour.isoformat()}"
 
 
+class DailyAggregate(models.Model):
+    """Per Datastream and UTC day: the sums of its hourly roll-ups and, ready to send, the JSON
+    of its hourly ``$aggregate`` buckets for the default stats (``mean,min,max,count``).
+
+    Rebuilt from the ``HourlyAggregate`` rows of the touched days in the transaction that
+    changes them, so ``$aggregate?interval=PT1H`` over a year concatenates 365 texts instead
+    of formatting 8 760 buckets, and ``P1D`` reads 365 rows (see services/rollups.py).
+    """
+
+    datastream = models.ForeignKey(Datastream, on_delete=models.CASCADE, related_name="+")
+    day = models.DateTimeField()
+    count = models.BigIntegerField()
+    numeric_count = models.BigIntegerField()
+    total = models.FloatField(null=True)
+    minimum = models.FloatField(null=True)
+    maximum = models.FloatField(null=True)
+    hours = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["datastream", "day"], name="sensors_daily_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.datastream_id} {self.day.date().isoformat()}"
+
+
 class MqttCounter(models.Model):
     """Messages handled over MQTT, summed over all processes (bridge and web) for /metrics:
     ``received`` creates, ``rejected`` ones of those, ``published`` notifications."""

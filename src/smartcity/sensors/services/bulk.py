@@ -19,6 +19,7 @@ from smartcity.sensors.models import (
     Observation,
     ResultKind,
 )
+from smartcity.sensors.services import rollups
 
 OBS = Observation._meta.db_table
 HOURLY = HourlyAggregate._meta.db_table
@@ -196,7 +197,10 @@ def _insert_postgresql(columns) -> list[int]:
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(sql, params, binary=True)
-        return [row[0] for row in cursor.fetchall()]
+        ids = [row[0] for row in cursor.fetchall()]
+        # A second statement: the first one's roll-up upserts are invisible to itself.
+        rollups.touch_days_postgresql(cursor, params[0], params[3])
+    return ids
 
 
 def _sqlite_time(value):
@@ -231,6 +235,11 @@ def _insert_sqlite(columns) -> list[int]:
             f"GROUP BY datastream_id, {hour} {_rollup_upsert('MIN', 'MAX')}",
             [first, last],
         )
+        touched = (
+            f"SELECT DISTINCT datastream_id AS sid, {rollups.day_sql('phenomenon_time_start')} "  # noqa: S608
+            f"AS day FROM {OBS} WHERE id BETWEEN %s AND %s AND datastream_id IS NOT NULL"
+        )
+        cursor.execute(rollups.upsert_days_sql(touched), [first, last])
         for table, stream_column in (
             (Datastream._meta.db_table, "datastream_id"),
             (MultiDatastream._meta.db_table, "multi_datastream_id"),
