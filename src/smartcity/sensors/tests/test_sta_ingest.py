@@ -36,9 +36,10 @@ def application():
     return application
 
 
-async def post(path, body, secret):
+async def post(path, body, secret, extra_headers=()):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
     headers = [(b"host", b"testserver"), (b"content-type", b"application/json")]
+    headers.extend(extra_headers)
     if secret:
         headers.append((b"authorization", f"Bearer {secret}".encode()))
     scope = {
@@ -107,8 +108,7 @@ def test_concurrent_posts_are_stored_by_the_fast_path(streams, writer_secret, st
     )
     answers = run(*calls)
     assert [status for status, _headers, _body in answers] == [201] * 13
-    # Answered before Django's middleware: none of its headers.
-    assert all(b"x-frame-options" not in headers for _status, headers, _body in answers)
+    # All answered by the grouped path, before Django's request cycle.
     assert ingest.batcher.requests - before == 13
     locations = {headers[b"location"].decode() for _status, headers, _body in answers}
     assert len(locations) == 13
@@ -190,3 +190,49 @@ def test_everything_else_is_answered_by_the_normal_path(streams, writer_secret):
     status, headers, body = run(post(path, nested, writer_secret))[0]
     assert status == 201 and b"x-frame-options" in headers
     assert Observation.objects.count() == 2
+
+
+SECURITY = (
+    b"content-security-policy",
+    b"x-frame-options",
+    b"x-content-type-options",
+    b"referrer-policy",
+    b"cross-origin-opener-policy",
+)
+
+
+def test_fast_answers_carry_the_security_headers_of_django_answers(streams, writer_secret):
+    path = f"/sta/v1.1/Datastreams({streams[0]})/Observations"
+    before = ingest.batcher.requests
+    fast = run(
+        post(
+            path,
+            {"phenomenonTime": "2026-05-01T10:00:00Z", "result": 1},
+            writer_secret,
+            [(b"x-request-id", b"sensor-42.a")],
+        )
+    )[0]
+    assert fast[0] == 201 and ingest.batcher.requests == before + 1  # the fast path answered
+    # A property the fast path leaves to Django: the normal path answers.
+    normal = run(
+        post(
+            path,
+            {"phenomenonTime": "2026-05-01T11:00:00Z", "result": 2, "colour": "red"},
+            writer_secret,
+        )
+    )[0]
+    assert normal[0] == 400 and ingest.batcher.requests == before + 1
+    for name in SECURITY:
+        assert fast[1].get(name), name
+        assert fast[1][name] == normal[1].get(name), name
+    assert fast[1][b"x-request-id"] == b"sensor-42.a"
+    assert len(normal[1][b"x-request-id"]) == 32
+    unsafe = run(
+        post(
+            path,
+            {"phenomenonTime": "2026-05-01T12:00:00Z", "result": 3},
+            writer_secret,
+            [(b"x-request-id", b"<script>")],
+        )
+    )[0]
+    assert unsafe[0] == 201 and unsafe[1][b"x-request-id"] != b"<script>"
