@@ -253,6 +253,65 @@ def concurrently(clients: int, jobs, work):
     return latencies
 
 
+def raw_request(method, path, body=b"", token=None) -> bytes:
+    """One HTTP/1.1 keep-alive request as bytes (built before the clock starts)."""
+    lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
+    if token:
+        lines.append(f"Authorization: Bearer {token}")
+    if body:
+        lines += ["Content-Type: application/json", f"Content-Length: {len(body)}"]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def fire(port, clients, requests, expect=200):
+    """The load generator: ``clients`` keep-alive connections on one asyncio (uvloop) event
+    loop, each sending the next prepared request as soon as its previous answer arrived
+    (closed loop). Far cheaper per request than threads with http.client, so it leaves the
+    CPU to the server on a shared 2-core machine. Returns (latencies in s, elapsed s)."""
+    import asyncio
+
+    try:
+        import uvloop
+    except ImportError:  # pragma: no cover - uvicorn[standard] brings it
+        uvloop = None
+    requests = list(requests)
+    latencies = []
+    position = [0]
+
+    async def client():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while position[0] < len(requests):
+                data = requests[position[0]]
+                position[0] += 1
+                began = time.perf_counter()
+                writer.write(data)
+                head = await reader.readuntil(b"\r\n\r\n")
+                status = int(head[9:12])
+                length = 0
+                for line in head.split(b"\r\n"):
+                    if line[:15].lower() == b"content-length:":
+                        length = int(line[15:])
+                body = await reader.readexactly(length)
+                latencies.append(time.perf_counter() - began)
+                if status != expect:
+                    raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
+        finally:
+            writer.close()
+
+    async def run_all():
+        began = time.perf_counter()
+        await asyncio.gather(*(client() for _ in range(clients)))
+        return time.perf_counter() - began
+
+    elapsed = (uvloop.run if uvloop is not None else asyncio.run)(run_all())
+    return latencies, elapsed
+
+
+def uptime() -> str:
+    return "load average " + ", ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def percentile(values, fraction):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]

@@ -14,6 +14,7 @@ import subprocess
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import common
 
@@ -24,6 +25,9 @@ def extra(parser):
     parser.add_argument("--posts", type=int, default=3_000, help="single POSTs for (a)")
     parser.add_argument("--mqtt", help="broker URL for (c), e.g. mqtt://127.0.0.1:1883")
     parser.add_argument("--mqtt-messages", type=int, default=3_000)
+    parser.add_argument(
+        "--skip-plain", action="store_true", help="no (a') run with the grouped path off"
+    )
 
 
 def observation_count():
@@ -92,6 +96,13 @@ def main():
         )
     finally:
         server.stop()
+    ceiling = empty_app(args, env)
+    print(
+        f"(a*) the same requests against an empty ASGI app answering 201: {ceiling[0]:,.0f} "
+        f"req/s; (a) reaches {rate_a[0] / ceiling[0]:.0%} of it; {ceiling[1]}"
+    )
+    if args.skip_plain:
+        return
 
     # The same through Django's request cycle (grouped ingest off), for comparison.
     plain_env = dict(env, STA_BENCH_FAST_INGEST="0")
@@ -112,25 +123,53 @@ def main():
 
 
 def single_posts(args, port, streams, token, start):
-    jobs = [
-        (
-            port,
+    requests = [
+        common.raw_request(
+            "POST",
             f"/sta/v1.1/Datastreams({streams[i % len(streams)]})/Observations",
             json.dumps(
                 {"phenomenonTime": common.iso(start + timedelta(seconds=i)), "result": i}
             ).encode(),
+            token,
         )
         for i in range(args.posts)
     ]
+    latencies, elapsed = common.fire(port, args.clients, requests, expect=201)
+    return args.posts / elapsed, f"{common.summary(latencies, elapsed)}, {common.uptime()}"
 
-    def post_one(connection, job):
-        status, _ = common.request(job[0], "POST", job[1], job[2], token, connection)
-        assert status == 201, status
 
-    began = time.perf_counter()
-    latencies = common.concurrently(args.clients, jobs, post_one)
-    elapsed = time.perf_counter() - began
-    return args.posts / elapsed, common.summary(latencies, elapsed)
+def empty_app(args, env):
+    """The same requests against an ASGI app that only answers 201: the ceiling."""
+    port = common.free_port()
+    process = subprocess.Popen(  # noqa: S603 - our own command
+        [
+            str(common.BIN / "uvicorn"),
+            "empty_app:app",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=str(Path(__file__).resolve().parent),
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                common.request(port, "GET", "/")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        return single_posts(args, port, [1], "x", datetime(2020, 1, 1, tzinfo=UTC))
+    finally:
+        process.terminate()
+        process.wait(20)
 
 
 def mqtt_bench(args, env, streams, floor):
