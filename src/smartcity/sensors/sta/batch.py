@@ -17,6 +17,17 @@ class _Rollback(Exception):
     pass
 
 
+class References(dict):
+    """Request id -> (path of the created entity, its id), for ``$<id>`` references.
+
+    ``scope`` names where a reference may point in messages: the JSON format lets a request
+    name any earlier request of the batch, the multipart format (OData 4.0) only earlier
+    requests of the same changeset.
+    """
+
+    scope = "batch"
+
+
 def _split_url(url: str, version: str) -> tuple[str, str]:
     if not isinstance(url, str) or not url:
         raise bad_request("each batch request needs a url", "url")
@@ -29,15 +40,31 @@ def _split_url(url: str, version: str) -> tuple[str, str]:
     return path, query
 
 
+def _scope(created) -> str:
+    return getattr(created, "scope", "batch")
+
+
 def _resolve_references(item, created):
-    """The item with ``$<id>`` references replaced by the entities they name."""
+    """The item with ``$<id>`` references replaced by the entities they name.
+
+    An item of the multipart format carries its body undecoded (``raw``): it is decoded
+    here, so malformed JSON answers that request (or fails its changeset) with a 400.
+    """
+    if "raw" in item:
+        from smartcity.sensors.sta.payload import load_json
+
+        raw = item["raw"]
+        item = {key: value for key, value in item.items() if key != "raw"}
+        if raw.strip():
+            item["body"] = load_json(raw)
     url = item.get("url")
     if isinstance(url, str):
         head, slash, rest = url.lstrip("/").partition("/")
         if head.startswith("$") and head[1:] and not head.startswith("$batch"):
             if head[1:] not in created:
                 raise bad_request(
-                    f"{head} in the url names no entity created earlier in this batch", "url"
+                    f"{head} in the url names no entity created earlier in this {_scope(created)}",
+                    "url",
                 )
             item = dict(item, url=created[head[1:]][0] + slash + rest)
     if "body" in item:
@@ -54,7 +81,9 @@ def _replace_links(value, created):
     replaced = {key: _replace_links(element, created) for key, element in value.items()}
     if isinstance(link, str) and link.startswith("$"):
         if link[1:] not in created:
-            raise bad_request(f"{link} names no entity created earlier in this batch", "@iot.id")
+            raise bad_request(
+                f"{link} names no entity created earlier in this {_scope(created)}", "@iot.id"
+            )
         replaced["@iot.id"] = created[link[1:]][1]
     return replaced
 
@@ -76,7 +105,11 @@ def _one(request, version, item):
         inner.META = request.META.copy()
         inner.GET = QueryDict(query)
         response = views.read(inner, version, path)
-        return response.status_code, orjson.loads(response.content), {}
+        if not response.content:
+            return response.status_code, None, {}
+        if response.get("Content-Type", "").startswith("application/json"):
+            return response.status_code, orjson.loads(response.content), {}
+        return response.status_code, response.content.decode(), {}  # a $value
     body = item.get("body")
     raw = orjson.dumps(body) if body is not None else b""
     ctx = Context(
@@ -92,7 +125,7 @@ def run_batch(request, version: str, body) -> dict:
     if not isinstance(body, dict) or not isinstance(body.get("requests"), list):
         raise bad_request("a $batch body is an object with a 'requests' array", "requests")
     requests = body["requests"]
-    created = {}  # request id -> (path of the created entity, its id), for $<id> references
+    created = References()
     responses = []
     index = 0
     while index < len(requests):
@@ -132,6 +165,26 @@ def _answer(request, version, item, created):
 
 
 def _changeset(request, version, members, created):
+    answers, failure = run_changeset(request, version, members, created)
+    if failure is None:
+        return answers
+    return [
+        {
+            "id": item.get("id"),
+            "atomicityGroup": item.get("atomicityGroup"),
+            "status": failure["status"],
+            "body": failure["body"],
+        }
+        for item in members
+    ]
+
+
+def run_changeset(request, version, members, created):
+    """The answers of a changeset's requests and the failed answer (``None`` if all passed).
+
+    The requests run in one transaction: when one fails, it is undone, and the entities the
+    changeset made can no longer be referenced.
+    """
     answers = []
     failure = None
     before = dict(created)
@@ -145,14 +198,5 @@ def _changeset(request, version, members, created):
                     raise _Rollback
     except _Rollback:
         created.clear()
-        created.update(before)  # entities of an undone changeset cannot be referenced
-        return [
-            {
-                "id": item.get("id"),
-                "atomicityGroup": item.get("atomicityGroup"),
-                "status": failure["status"],
-                "body": failure["body"],
-            }
-            for item in members
-        ]
-    return answers
+        created.update(before)
+    return answers, failure

@@ -15,7 +15,7 @@ STA = "http://www.opengis.net/spec/iot_sensing/1.1/req/"
 class ConformanceClass:
     uri: str
     implemented_in: str  # dotted module path
-    tested_in: str  # dotted test module path
+    tested_in: str | tuple[str, ...]  # dotted test module path(s)
     needs_mqtt: bool = False
 
 
@@ -33,10 +33,10 @@ CLASSES = (
     ConformanceClass(
         STA + "create-update-delete", "smartcity.sensors.sta.writes", TESTS + "test_sta_write"
     ),
-    ConformanceClass(
+    ConformanceClass(  # JSON (batch.py) and multipart (multipart.py) formats
         STA + "batch-request/batch-request",
-        "smartcity.sensors.sta.batch",
-        TESTS + "test_sta_extensions",
+        "smartcity.sensors.sta.multipart",
+        (TESTS + "test_sta_batch_multipart", TESTS + "test_sta_extensions"),
     ),
     ConformanceClass(
         STA + "multi-datastream", "smartcity.sensors.models", TESTS + "test_sta_extensions"

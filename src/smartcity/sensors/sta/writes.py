@@ -39,6 +39,10 @@ def handle(request, version: str, path: str):
 
         return json_response(create_observations(load_json(body), ctx), 201)
     if path == "$batch" and method == "POST":
+        if request.content_type.startswith("multipart/"):
+            from smartcity.sensors.sta.multipart import run_multipart
+
+            return run_multipart(request, version)
         from smartcity.sensors.sta.batch import run_batch
 
         return json_response(run_batch(request, version, load_json(body)))
