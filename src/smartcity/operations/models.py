@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeletionReport(models.Model):
-    job = models.CharField(_("Aufgabe"), max_length=200)
+    job = models.CharField(pgettext_lazy("background job", "Aufgabe"), max_length=200)
     kind = models.CharField(_("Art der Daten"), max_length=200)
     count = models.PositiveIntegerField(_("Anzahl"), default=0)
     finished_at = models.DateTimeField(_("ausgeführt"), db_index=True)

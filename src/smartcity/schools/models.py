@@ -141,7 +141,7 @@ class Period(models.Model):
     """A lesson period of the school's timetable (local time), e.g. 1. Stunde 08:00–08:45."""
 
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="periods")
-    number = models.PositiveSmallIntegerField(_("Stunde"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("lesson period", "Stunde"))
     start = models.TimeField(_("Beginn"))
     end = models.TimeField(_("Ende"))
 
@@ -284,12 +284,12 @@ class Task(models.Model):
 
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="tasks")
     title = models.CharField(_("Titel"), max_length=120)
-    text = models.TextField(_("Aufgabe"))
+    text = models.TextField(pgettext_lazy("school task", "Aufgabe"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("Aufgabe")
-        verbose_name_plural = _("Aufgaben")
+        verbose_name = pgettext_lazy("school task", "Aufgabe")
+        verbose_name_plural = pgettext_lazy("school task", "Aufgaben")
         ordering = ["-created_at"]
 
     def __str__(self):
