@@ -1,4 +1,5 @@
-"""Photo intake: check by content, refuse bombs and oversized files, re-encode without metadata.
+"""Photo intake: ``core.images`` with the reporters' limits (10 MB, JPEG/PNG/WebP/GIF, at most
+2048 px stored, 400 px thumbnail), always stored as JPEG.
 
 Re-encoding from decoded pixels is what removes EXIF (including GPS), XMP, ICC comments and
 anything a crafted file hides after the image data.
@@ -9,13 +10,15 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_PIXELS = 40_000_000  # a 50-megapixel phone photo is still fine after downscaling
+from smartcity.core import images
+
+MAX_BYTES = 10 * images.MB
+MAX_PIXELS = images.DEFAULT_MAX_PIXELS  # a 50-megapixel phone photo is still fine
 MAX_EDGE = 2048
 THUMB_EDGE = 400
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "MPO"}
+ACCEPTED_FORMATS = images.PHOTO_FORMATS
 MAX_PHOTOS = 3
 
 
@@ -25,65 +28,40 @@ class PhotoError(ValueError):
 
 def read_limited(upload, limit: int = MAX_BYTES) -> bytes:
     """Read at most ``limit`` bytes; a longer file is refused without reading it all."""
-    size = getattr(upload, "size", None)
-    if size is not None and size > limit:
-        raise PhotoError(too_large_message(limit))
-    if hasattr(upload, "seek"):
-        upload.seek(0)
-    data = upload.read(limit + 1)
-    if len(data) > limit:
-        raise PhotoError(too_large_message(limit))
-    return data
+    try:
+        return images.read_limited(upload, limit)
+    except images.ImageRejected as error:
+        raise PhotoError(too_large_message(limit)) from error
 
 
 def too_large_message(limit: int) -> str:
     return _("Das Foto ist zu groß (höchstens %(mb)d MB).") % {"mb": limit // (1024 * 1024)}
 
 
-def _open(data: bytes) -> Image.Image:
-    try:
-        image = Image.open(io.BytesIO(data))
-    except Image.DecompressionBombError as error:
-        raise PhotoError(_("Das Foto hat zu viele Bildpunkte.")) from error
-    except (UnidentifiedImageError, OSError, ValueError) as error:
-        raise PhotoError(_("Die Datei ist kein Foto (erlaubt: JPEG, PNG, WebP, GIF).")) from error
-    if image.format not in ACCEPTED_FORMATS:
-        raise PhotoError(_("Die Datei ist kein Foto (erlaubt: JPEG, PNG, WebP, GIF)."))
-    width, height = image.size
-    # Checked before decoding: a small file can declare an enormous canvas (a "bomb").
-    if width * height > MAX_PIXELS:
-        raise PhotoError(_("Das Foto hat zu viele Bildpunkte."))
-    return image
-
-
 def _encode(image: Image.Image, edge: int, quality: int) -> bytes:
-    copy = image.copy()
-    copy.thumbnail((edge, edge))
-    out = io.BytesIO()
-    copy.save(out, "JPEG", quality=quality, optimize=True)
-    return out.getvalue()
+    return images.encode(image, "JPEG", max_edge=edge, quality=quality)
 
 
 def clean_photo(data: bytes) -> tuple[bytes, bytes, int, int]:
     """(image JPEG, thumbnail JPEG, width, height) from an uploaded file's bytes."""
-    image = _open(data)
     try:
-        image.load()
-        # Apply the camera's rotation before the EXIF block (which holds it) is dropped.
-        image = ImageOps.exif_transpose(image)
-        if image.mode not in ("RGB", "L"):
-            background = Image.new("RGB", image.size, "white")
-            rgba = image.convert("RGBA")
-            background.paste(rgba, mask=rgba.getchannel("A"))
-            image = background
-        pixels = Image.new(image.mode, image.size)
-        pixels.paste(image)  # a fresh image carries no info dict at all
-    except (OSError, ValueError, Image.DecompressionBombError) as error:
-        raise PhotoError(_("Das Foto ist beschädigt und kann nicht gelesen werden.")) from error
-    main = _encode(pixels, MAX_EDGE, 85)
-    thumb = _encode(pixels, THUMB_EDGE, 80)
-    width, height = Image.open(io.BytesIO(main)).size
-    return main, thumb, width, height
+        clean = images.clean_image(
+            data,
+            formats=ACCEPTED_FORMATS,
+            max_bytes=MAX_BYTES,
+            max_pixels=MAX_PIXELS,
+            output_format="JPEG",
+            max_edge=MAX_EDGE,
+        )
+    except images.ImageRejected as error:
+        if error.code == "format":
+            raise PhotoError(
+                _("Die Datei ist kein Foto (erlaubt: JPEG, PNG, WebP, GIF).")
+            ) from error
+        if error.code == "invalid":
+            raise PhotoError(_("Das Foto ist beschädigt und kann nicht gelesen werden.")) from error
+        raise PhotoError(error.message) from error
+    return clean.data, clean.thumbnail(THUMB_EDGE), clean.width, clean.height
 
 
 def content_files(main: bytes, thumb: bytes) -> tuple[ContentFile, ContentFile]:

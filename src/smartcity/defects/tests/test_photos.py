@@ -116,3 +116,14 @@ def test_hidden_photos_are_not_public(pothole):
     report = report_with(pothole, upload(jpeg_with_gps()))
     services.review_photo(report.photos.get(), None, approve=False)
     assert report.photos.get().review == Photo.Review.HIDDEN
+
+
+def test_large_sideways_photo_is_stored_upright_and_at_most_2048_px(pothole):
+    image = Image.new("RGB", (3000, 1500), (10, 120, 200))
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the phone was held upright
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    photo = report_with(pothole, upload(out.getvalue())).photos.get()
+    assert Image.open(photo.image.path).size == (1024, 2048)
+    assert Image.open(photo.thumbnail.path).size == (200, 400)
