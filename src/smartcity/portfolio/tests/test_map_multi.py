@@ -1,6 +1,7 @@
 """Several values per map filter (?status=a&status=b) and the paged list beside the map."""
 
 import re
+from urllib.parse import parse_qs
 
 import orjson
 
@@ -123,6 +124,25 @@ def test_map_list_pages_through_all_items(client, demo):
     third = client.get("/dortmund/karte/?q=Messpunkt&page=3").content.decode()
     assert "Messpunkt 229" in third and "Messpunkt 199" not in third
     # The GeoJSON link of the page keeps the filters, not the page.
-    assert "features.geojson?q=Messpunkt&amp;city=dortmund" in third
+    link = re.search(r'features\.geojson\?([^"]*)"', third).group(1).replace("&amp;", "&")
+    given = parse_qs(link)
+    assert given["q"] == ["Messpunkt"] and given["city"] == ["dortmund"] and "page" not in given
     # The map still gets every item.
     assert len(features(client, "city=dortmund&q=Messpunkt")) == 230
+
+
+def test_map_page_shows_the_default_layers_until_others_are_chosen(client, demo):
+    """Opt-in layers (defect reports, sensors, ideas, bridges, schools) stay off by default,
+    on the list and in the GeoJSON the page loads; choosing one shows it."""
+    from smartcity.core.registries import map_layers
+
+    opt_in = {layer.name for layer in map_layers if not layer.visible_by_default}
+    shown = {layer.name for layer in map_layers if layer.visible_by_default}
+    assert "projects" in shown and {"defects", "sensors"} <= opt_in
+    body = client.get("/dortmund/karte/").content.decode()
+    link = re.search(r'features\.geojson\?([^"]*)"', body).group(1).replace("&amp;", "&")
+    assert set(parse_qs(link)["layer"][0].split(",")) == shown
+    assert "Standardebenen:" in body
+    chosen = client.get("/dortmund/karte/?layer=defects").content.decode()
+    link = re.search(r'features\.geojson\?([^"]*)"', chosen).group(1).replace("&amp;", "&")
+    assert parse_qs(link)["layer"] == ["defects"]

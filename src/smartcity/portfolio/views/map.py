@@ -29,20 +29,30 @@ def _choices(city):
     }
 
 
+def default_layers() -> list[str]:
+    """The layers the map page shows when none is chosen."""
+    return [layer.name for layer in mapfeatures.ordered_layers() if layer.visible_by_default]
+
+
 def map_page(request, city=None):
     city_obj = get_object_or_404(City, slug=city) if city else None
     errors = {}
+    params = request.GET.copy()
+    if not params.getlist("layer") or params.getlist("layer") == [""]:
+        # Opt-in layers (defect reports, sensors, ideas, …) stay off until someone picks them.
+        params.setlist("layer", [",".join(default_layers())])
     try:
-        query = mapfeatures.parse(request.GET, city_obj)
+        query = mapfeatures.parse(params, city_obj)
         features = mapfeatures.features(query)
     except mapfeatures.FilterError as error:
         errors, features = error.fields, []
         query = mapfeatures.MapQuery(city=city_obj, layers=mapfeatures.ordered_layers())
-    params = request.GET.copy()
     params.pop("page", None)
-    # The list pages through the same items; its links keep the filters.
+    # The list pages through the same items; its links keep the filters as given.
     page = Paginator(features, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    page_query = params.urlencode()
+    given = request.GET.copy()
+    given.pop("page", None)
+    page_query = given.urlencode()
     if city_obj is not None:
         params["city"] = city_obj.slug
     geojson_url = reverse("api-v1:map_features") + ("?" + params.urlencode() if params else "")
@@ -65,6 +75,9 @@ def map_page(request, city=None):
             "selected": selected,
             "chosen": chosen,
             "selected_layers": selected_layers,
+            "default_layer_labels": [
+                layer.label for layer in mapfeatures.ordered_layers() if layer.visible_by_default
+            ],
             "geojson_url": geojson_url,
             "tiles": tiles.tile_config(),
             "map_config": {
