@@ -32,6 +32,10 @@ def test_location_picked_with_the_keyboard(live_server, cities, page):
     picker.press("Enter")
     expect(page.locator("#pick-map-status")).to_contain_text("Ort übernommen")
     first = (float(latitude.input_value()), float(longitude.input_value()))
+    # One translated sentence with the coordinates put in (not glued together in JavaScript).
+    expect(page.locator("#pick-map-status")).to_have_text(
+        f"Ort übernommen: Breite {latitude.input_value()}, Länge {longitude.input_value()}."
+    )
     # Arrow keys move the map; Enter takes the new centre, further east.
     for _press in range(3):
         picker.press("ArrowRight")

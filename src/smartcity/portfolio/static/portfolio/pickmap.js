@@ -6,7 +6,9 @@
 
    <div id="pick-map" data-lat-input="id_latitude" data-lon-input="id_longitude"
         data-tiles="pick-map-tiles" data-status="pick-map-status"
-        data-placed="Ort übernommen:" data-clear="pick-map-clear" data-center="51.51,7.46"> */
+        data-placed="Ort übernommen: Breite {lat}, Länge {lon}." data-clear="pick-map-clear"
+        data-center="51.51,7.46">
+   data-placed is the whole translated sentence; {lat} and {lon} are replaced here. */
 (function () {
   "use strict";
   var element = document.getElementById("pick-map");
@@ -39,7 +41,10 @@
     lon.value = latlng.lng.toFixed(6);
     place(latlng);
     element.dataset.picked = lat.value + "," + lon.value;
-    if (status) { status.textContent = (element.dataset.placed || "") + " " + lat.value + ", " + lon.value; }
+    if (status) {
+      status.textContent = (element.dataset.placed || "{lat}, {lon}")
+        .replace("{lat}", lat.value).replace("{lon}", lon.value);
+    }
   }
   function fromFields() {
     var la = parseFloat(lat.value), lo = parseFloat(lon.value);
