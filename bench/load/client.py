@@ -59,7 +59,14 @@ def map_page(t, rng):
 
 
 def map_geojson(t, rng):
-    return _get(f"/api/v1/map/features.geojson?city={rng.choice(t['cities'])}")
+    """What the map page's script asks for: its default layers, and in one of five cases a
+    layer someone switched on (defect reports, sensors, …) or every layer at once."""
+    city = rng.choice(t["cities"])
+    layers = t.get("map_default_layers", "")
+    if rng.random() < 0.2:
+        layers = rng.choice([*t.get("map_opt_in_layers", []), ""])
+    query = urlencode({"city": city, "layer": layers} if layers else {"city": city})
+    return _get(f"/api/v1/map/features.geojson?{query}")
 
 
 def sta_latest_hour(t, rng):

@@ -245,10 +245,12 @@ def write_targets(env: dict, network: dict) -> Path:
     from smartcity.accounts.models import User
     from smartcity.appointments.models import Service
     from smartcity.core.models import City
+    from smartcity.core.registries import map_layers
     from smartcity.core.tokens import create_token
     from smartcity.defects.models import Category, Report
     from smartcity.opendata.models import Dataset
     from smartcity.portfolio.models import Project
+    from smartcity.portfolio.views.map import default_layers
 
     user, _ = User.objects.get_or_create(username="lasttest", defaults={"is_staff": True})
     cities = [city for city in City.objects.values_list("slug", flat=True) if city in EXTENT]
@@ -275,6 +277,9 @@ def write_targets(env: dict, network: dict) -> Path:
         "words": sorted(words) or ["Daten"],
         "sta_token": create_token(user, ["sta:write"], name="load")[1],
         "open311_token": create_token(user, ["open311:write"], name="load")[1],
+        # What the map page's script loads when nobody picked a layer (see map_geojson).
+        "map_default_layers": ",".join(default_layers()),
+        "map_opt_in_layers": [layer.name for layer in map_layers if not layer.visible_by_default],
     }
     path = Path(env["SMARTCITY_HOME"]) / "targets.json"
     path.write_text(json.dumps(targets), encoding="utf-8")
