@@ -195,12 +195,14 @@ def _insert_postgresql(columns) -> list[int]:
     # which for arrays of thousands of values costs more than the insert; a server-side
     # binding cursor sends them in binary.
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(sql, params, binary=True)
-        ids = [row[0] for row in cursor.fetchall()]
-        # A second statement: the first one's roll-up upserts are invisible to itself.
-        rollups.touch_days_postgresql(cursor, params[0], params[3])
-    return ids
+    raw = connection.connection
+    with psycopg.Cursor(raw) as cursor, psycopg.Cursor(raw) as days:
+        # Pipelined: the day rows' statement (a second one: the first one's roll-up upserts
+        # are invisible to itself) goes out before the ids come back, one round trip for both.
+        with raw.pipeline():
+            cursor.execute(sql, params, binary=True)
+            rollups.touch_days_postgresql(days, params[0], params[3])
+        return [row[0] for row in cursor.fetchall()]
 
 
 def _sqlite_time(value):

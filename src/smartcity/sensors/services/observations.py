@@ -9,6 +9,7 @@ per-row trigger other servers use, which is what makes their bulk ingest slow).
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -150,32 +151,40 @@ def _key(stream):
     return (type(stream).__name__, stream.pk)
 
 
-def default_feature_ids(streams) -> dict:
-    """The FeatureOfInterest id for Observations without one, per stream (``_key``): the
-    feature made from the Thing's first Location — for all streams in one query, made (by
-    ``feature_from_thing``) only where it does not exist yet."""
+def default_features(streams) -> tuple[dict, dict]:
+    """The FeatureOfInterest for Observations without one, per stream (``_key``): the
+    feature made from the Thing's first Location — for all streams in one query that also
+    brings the features' geometries (for observedArea), made (by ``feature_from_thing``) only
+    where it does not exist yet. Returns ({key: feature id}, {feature id: feature})."""
     if not streams:
-        return {}
+        return {}, {}
     through = Thing.locations.through
-    feature = (
-        FeatureOfInterest.objects.filter(generated_from_id=OuterRef("location_id"))
-        .order_by("pk")
-        .values("pk")[:1]
+    feature = FeatureOfInterest.objects.filter(generated_from_id=OuterRef("location_id")).order_by(
+        "pk"
     )
     first = {}
     rows = (
         through.objects.filter(thing_id__in={stream.thing_id for stream in streams})
-        .annotate(feature=Subquery(feature))
-        .values_list("thing_id", "location_id", "feature")
+        .annotate(
+            feature=Subquery(feature.values("pk")[:1]),
+            geometry=Subquery(feature.values("feature")[:1]),
+        )
+        .values_list("thing_id", "location_id", "feature", "geometry")
     )
-    for thing_id, location_id, feature_id in rows:
+    for thing_id, location_id, feature_id, geometry in rows:
         if thing_id not in first or location_id < first[thing_id][0]:
-            first[thing_id] = (location_id, feature_id)
-    found = {}
+            first[thing_id] = (location_id, feature_id, geometry)
+    found, features = {}, {}
     for stream in streams:
-        feature_id = first.get(stream.thing_id, (None, None))[1]
-        found[_key(stream)] = feature_id or feature_from_thing(stream).pk
-    return found
+        _location, feature_id, geometry = first.get(stream.thing_id, (None, None, None))
+        if feature_id is None:
+            made = feature_from_thing(stream)
+            feature_id, geometry = made.pk, made.feature
+        if isinstance(geometry, str):  # a JSON column read through a subquery (SQLite)
+            geometry = orjson.loads(geometry)
+        found[_key(stream)] = feature_id
+        features[feature_id] = FeatureOfInterest(pk=feature_id, feature=geometry)
+    return found, features
 
 
 def store_groups(groups, after_commit=None) -> list[bulk.StoredObservations]:
@@ -197,14 +206,15 @@ def store_groups(groups, after_commit=None) -> list[bulk.StoredObservations]:
         explicit = {item.feature_of_interest_id for _stream, items in groups for item in items} - {
             None
         }
-        defaults = default_feature_ids(
+        defaults, features = default_features(
             [
                 stream
                 for stream, items in groups
                 if any(item.feature_of_interest_id is None for item in items)
             ]
         )
-        features = FeatureOfInterest.objects.in_bulk(explicit | set(defaults.values()))
+        if explicit - set(features):
+            features.update(FeatureOfInterest.objects.in_bulk(explicit - set(features)))
         missing = explicit - set(features)
         if missing:
             raise SensorError(

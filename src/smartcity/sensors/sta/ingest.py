@@ -23,6 +23,7 @@ import logging
 import queue
 import re
 import threading
+import time
 import uuid
 
 import orjson
@@ -305,7 +306,7 @@ def process(jobs) -> list:
     connection.close_if_unusable_or_obsolete()
     answers = [DELEGATE] * len(jobs)
     allowed = {
-        secret: verify_token(secret, WRITE_SCOPE) is not None
+        secret: _allowed(secret, verify_token, WRITE_SCOPE)
         for secret in {job.secret for job in jobs}
     }
     wanted = {job.stream_id for job in jobs if allowed[job.secret]}
@@ -346,6 +347,26 @@ def process(jobs) -> list:
                 body = {"@iot.id": pk, "@iot.selfLink": location}
             answers[index] = (201, location, orjson.dumps(body))
     return answers
+
+
+# A token accepted for writing is believed for this long without asking the database again
+# (the writer thread sees the same few gateway tokens in every group); a revoked token is
+# refused at the latest this many seconds later. Refusals are never remembered.
+TOKEN_SECONDS = 1.0
+_tokens: dict[str, float] = {}
+
+
+def _allowed(secret, verify_token, scope) -> bool:
+    now = time.monotonic()
+    if _tokens.get(secret, 0.0) > now:
+        return True
+    if verify_token(secret, scope) is None:
+        _tokens.pop(secret, None)
+        return False
+    if len(_tokens) > 10_000:
+        _tokens.clear()
+    _tokens[secret] = now + TOKEN_SECONDS
+    return True
 
 
 batcher = Batcher()
