@@ -1,8 +1,10 @@
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "smartcity.settings")
+
+# Django's request cycle in sync mode, one thread hop per request (see core/asgi_handler.py).
+from smartcity.core.asgi_handler import get_asgi_application  # noqa: E402
+
 application = get_asgi_application()
 
 # Single-Observation POSTs are stored in groups before Django's request cycle (sensors app).

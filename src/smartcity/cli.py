@@ -1,7 +1,7 @@
 """The ``smartcity`` command: Django's management commands plus the platform's own.
 
 smartcity demo [--port 8000]            embedded demo with SQLite, demo data and a worker
-smartcity serve [--host] [--port] [--workers]   production ASGI server (uvicorn)
+smartcity serve [--host] [--port] [--workers] [--threads]   production ASGI server (uvicorn)
 smartcity worker                        background job worker (several may run)
 smartcity manage <command> [args…]      any Django management command
 smartcity <command> [args…]             shorthand for the same, e.g. smartcity token create
@@ -92,6 +92,9 @@ def serve(args: argparse.Namespace) -> int:
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    if args.threads:
+        # Request threads per worker process (core/asgi_handler.py); default: the pool size.
+        os.environ["SMARTCITY_SERVER_THREADS"] = str(args.threads)
     _django_setup()
     _run_uvicorn(args.host, args.port, args.workers)
     return 0
@@ -128,6 +131,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--host", default="127.0.0.1")
     serve_parser.add_argument("--port", type=int, default=8000)
     serve_parser.add_argument("--workers", type=int, default=2)
+    serve_parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="request threads per worker process (default: SMARTCITY_SERVER_THREADS, "
+        "else the database pool size, 10)",
+    )
     serve_parser.set_defaults(handler=serve)
 
     worker_parser = commands.add_parser("worker", help="run a background job worker")

@@ -7,6 +7,7 @@ the figures of all processes are added up.
 import os
 import time
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.urls import Resolver404, resolve
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
@@ -27,12 +28,14 @@ LATENCY = Histogram(
 )
 
 
-def route_group(path: str) -> str:
-    """A small, bounded set of labels: the URL namespace or first path segment."""
-    try:
-        match = resolve(path)
-    except Resolver404:
-        return "unmatched"
+def route_group(path: str, match=None) -> str:
+    """A small, bounded set of labels: the URL namespace or first path segment. ``match`` is
+    the request's ``resolver_match`` when Django resolved the path already."""
+    if match is None:
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return "unmatched"
     if match.namespace:
         return match.namespace.split(":")[0]
     first = path.strip("/").split("/", 1)[0]
@@ -42,16 +45,39 @@ def route_group(path: str) -> str:
 
 
 class MetricsMiddleware:
+    """Counts and times each request. Sync and async capable (no thread switch in either
+    chain); the route is taken from the request's ``resolver_match`` (Django resolved it for
+    the view already) and resolved again only for answers given before the view (redirects,
+    static files, 404)."""
+
+    sync_capable = True
+    async_capable = True
+
     def __init__(self, get_response):
         self.get_response = get_response
+        self.is_async = iscoroutinefunction(get_response)
+        if self.is_async:
+            markcoroutinefunction(self)
 
     def __call__(self, request):
+        if self.is_async:
+            return self._acall(request)
         started = time.perf_counter()
         response = self.get_response(request)
-        group = route_group(request.path_info)
+        self._count(request, response, started)
+        return response
+
+    async def _acall(self, request):
+        started = time.perf_counter()
+        response = await self.get_response(request)
+        self._count(request, response, started)
+        return response
+
+    @staticmethod
+    def _count(request, response, started):
+        group = route_group(request.path_info, getattr(request, "resolver_match", None))
         LATENCY.labels(group).observe(time.perf_counter() - started)
         REQUESTS.labels(group, request.method, f"{response.status_code // 100}xx").inc()
-        return response
 
 
 class DatabaseCollector:
