@@ -1,4 +1,4 @@
-"""The engineers' limit form: overrides of the statistical limits, the frequency limit."""
+"""The engineers' limit form: overrides of the statistical limits, the frequency limits."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,22 +6,34 @@ from django.utils.translation import gettext_lazy as _
 from smartcity.bridges.analysis.config import check
 from smartcity.bridges.models import Channel
 
+FREQUENCY_FIELDS = ("frequency_notice_limit", "frequency_drop_limit", "frequency_alarm_limit")
+
 
 class LimitForm(forms.ModelForm):
     class Meta:
         model = Channel
-        fields = ["notice_limit", "warning_limit", "alarm_limit", "frequency_drop_limit"]
+        fields = [
+            "notice_limit",
+            "warning_limit",
+            "alarm_limit",
+            "frequency_notice_limit",
+            "frequency_drop_limit",
+            "frequency_alarm_limit",
+        ]
         labels = {
             "notice_limit": _("Hinweisgrenze"),
             "warning_limit": _("Warngrenze"),
             "alarm_limit": _("Alarmgrenze"),
-            "frequency_drop_limit": _("Grenze für den Frequenzabfall (%)"),
+            "frequency_notice_limit": _("Hinweisgrenze für den Frequenzabfall (%)"),
+            "frequency_drop_limit": _("Warngrenze für den Frequenzabfall (%)"),
+            "frequency_alarm_limit": _("Alarmgrenze für den Frequenzabfall (%)"),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.is_slow:
-            del self.fields["frequency_drop_limit"]
+            for name in FREQUENCY_FIELDS:
+                del self.fields[name]
         else:
             for name in ("notice_limit", "warning_limit", "alarm_limit"):
                 del self.fields[name]
@@ -46,8 +58,9 @@ class LimitForm(forms.ModelForm):
             self.add_error(
                 "warning_limit", _("Die Grenzen müssen steigen: Hinweis < Warnung < Alarm.")
             )
-        if "frequency_drop_limit" in data:
-            errors = check(frequency_drop_limit=data["frequency_drop_limit"])
+        if any(name in self.fields for name in FREQUENCY_FIELDS):
+            errors = check(**{name: data.get(name) for name in FREQUENCY_FIELDS})
             for field, message in errors.items():
-                self.add_error(field, message)
+                if field in self.fields:
+                    self.add_error(field, message)
         return data

@@ -323,10 +323,22 @@ class Channel(models.Model):
     )
     modulus_gpa = models.FloatField(_("Elastizitätsmodul (GPa)"), default=210.0)
     gamma_mf = models.FloatField(_("Teilsicherheitsbeiwert γ_Mf"), default=1.0)
+    # Drop of the compensated natural frequencies (in %) per level; each is raised to a
+    # multiple of the calibration scatter (analysis.frequency_limits).
+    frequency_notice_limit = models.FloatField(
+        _("Hinweisgrenze für den Frequenzabfall (%)"),
+        default=1.0,
+        help_text=_("Sinkt die kompensierte Eigenfrequenz um mehr, gibt es einen Hinweis."),
+    )
     frequency_drop_limit = models.FloatField(
-        _("Grenze für den Frequenzabfall (%)"),
+        _("Warngrenze für den Frequenzabfall (%)"),
         default=2.0,
         help_text=_("Bleibt die kompensierte Eigenfrequenz länger darunter, wird gewarnt."),
+    )
+    frequency_alarm_limit = models.FloatField(
+        _("Alarmgrenze für den Frequenzabfall (%)"),
+        default=4.0,
+        help_text=_("Sinkt die kompensierte Eigenfrequenz um mehr, wird Alarm ausgelöst."),
     )
     # Baseline (fitted after the calibration period) and engineers' overrides
     baseline = models.JSONField(_("Referenzmodell"), null=True, blank=True)

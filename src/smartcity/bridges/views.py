@@ -201,9 +201,12 @@ def engineer(request, city, slug):
             "limits_text": " / ".join(floatformat(value, 4) for value in limits.values())
             if limits
             else "",
-            "frequency_limit": analysis.frequency_limit(channel)
+            # notice / warning / alarm drop in %, as in "… % Frequenzabfall"
+            "frequency_limits_text": " / ".join(
+                floatformat(value, 1) for value in analysis.frequency_limits(channel).values()
+            )
             if channel.kind == ChannelKind.ACCELERATION
-            else None,
+            else "",
             "form": forms.get(channel.pk)
             or (
                 LimitForm(instance=channel, prefix=f"c{channel.pk}")

@@ -22,6 +22,8 @@ def check(
     data_seconds: float | None = None,
     expected_interval_s: float | None = None,
     frequency_drop_limit: float | None = None,
+    frequency_notice_limit: float | None = None,
+    frequency_alarm_limit: float | None = None,
     modulus_gpa: float | None = None,
     gamma_mf: float | None = None,
 ) -> dict[str, str]:
@@ -61,10 +63,25 @@ def check(
         errors["detail_category"] = _("Dehnungskanäle brauchen einen Kerbfall für die Ermüdung.")
     if expected_interval_s is not None and expected_interval_s <= 0:
         errors["expected_interval_s"] = _("Der erwartete Meldeabstand muss größer als 0 sein.")
-    if frequency_drop_limit is not None and not 0 < frequency_drop_limit < 50:
+    frequency = {
+        "frequency_notice_limit": frequency_notice_limit,
+        "frequency_drop_limit": frequency_drop_limit,
+        "frequency_alarm_limit": frequency_alarm_limit,
+    }
+    for name, value in frequency.items():
+        if value is not None and not 0 < value < 50:
+            errors[name] = _(
+                # xgettext:no-python-format
+                "Die Grenze für den Frequenzabfall muss zwischen 0 und 50 % liegen."
+            )
+    given = [value for value in frequency.values() if value is not None]
+    if (
+        not any(name in errors for name in frequency)
+        and len(given) == 3
+        and not given[0] < given[1] < given[2]
+    ):
         errors["frequency_drop_limit"] = _(
-            # xgettext:no-python-format
-            "Die Grenze für den Frequenzabfall muss zwischen 0 und 50 % liegen."
+            "Die Grenzen für den Frequenzabfall müssen steigen: Hinweis < Warnung < Alarm."
         )
     if modulus_gpa is not None and not 1 <= modulus_gpa <= 1000:
         errors["modulus_gpa"] = _("Der Elastizitätsmodul muss zwischen 1 und 1000 GPa liegen.")
@@ -87,6 +104,8 @@ def check_channel_config(channel) -> dict[str, str]:
         detail_category=channel.detail_category,
         expected_interval_s=channel.expected_interval_s,
         frequency_drop_limit=channel.frequency_drop_limit,
+        frequency_notice_limit=channel.frequency_notice_limit,
+        frequency_alarm_limit=channel.frequency_alarm_limit,
         modulus_gpa=channel.modulus_gpa,
         gamma_mf=channel.gamma_mf,
     )

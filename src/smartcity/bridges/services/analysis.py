@@ -232,14 +232,15 @@ def analyse_acceleration(channel: Channel, now: float) -> RunResult:
                 model.reference + residual,
             )
             drops[:, m] = -residual / model.reference * 100
-        limit = frequency_limit(channel)
+        limits = frequency_limits(channel)
         ends, groups = baseline.windows(starts, channel.window_s)
         for end, group in zip(ends, groups, strict=True):
             result.windows += 1
             # A loss of stiffness lowers all modes: the median over the modes of each mode's
             # median drop in the window is robust against one mis-picked peak.
             drop = float(np.nanmedian(np.nanmedian(drops[group], axis=0)))
-            level = Level.ALARM if drop > 2 * limit else Level.WARNING if drop > limit else 0
+            # Only a drop counts: a rise of the frequencies (stiffer, e.g. frost) is no damage.
+            level = baseline.level_of(max(drop, 0.0), limits)
             result.level = level
             if level:
                 message = _(
@@ -247,18 +248,32 @@ def analyse_acceleration(channel: Channel, now: float) -> RunResult:
                     "%(drop).1f %% gesunken; das kann auf einen Steifigkeitsverlust hinweisen."
                 ) % {"channel": channel.code, "drop": drop}
                 _raise(result, channel, AlertKind.FREQUENCY, level, end, message)
-            elif drop < 0.5 * limit:
+            elif drop < 0.5 * limits[Level.NOTICE]:
                 alerts.resolve(channel.bridge, channel, AlertKind.FREQUENCY, at=end)
         channel.level = result.level
     channel.analysed_until = series.moment(until)
     return result
 
 
-def frequency_limit(channel: Channel) -> float:
-    """The drop (in %) that raises a warning: the engineers' limit, but at least 4σ of the
-    calibration's scatter so that estimation noise cannot raise it."""
+# Each frequency limit is at least this multiple of the calibration's scatter (σ of the
+# per-record drop), so that estimation noise cannot raise it; as for the slow channels'
+# statistical limits (3σ, 5σ, 8σ), with the warning at 4σ as before.
+FREQUENCY_NOISE_FACTORS = {Level.NOTICE: 3.0, Level.WARNING: 4.0, Level.ALARM: 8.0}
+
+
+def frequency_limits(channel: Channel) -> dict[int, float]:
+    """The drop (in %) per level: the engineers' limits, each at least a multiple of the
+    calibration's scatter."""
     noise = (channel.baseline or {}).get("noise_percent") or 0.0
-    return max(channel.frequency_drop_limit, 4 * noise)
+    configured = {
+        Level.NOTICE: channel.frequency_notice_limit,
+        Level.WARNING: channel.frequency_drop_limit,
+        Level.ALARM: channel.frequency_alarm_limit,
+    }
+    return {
+        level: max(value, FREQUENCY_NOISE_FACTORS[level] * noise)
+        for level, value in configured.items()
+    }
 
 
 FATIGUE_LEVELS = ((1.0, Level.ALARM), (0.8, Level.WARNING), (0.5, Level.NOTICE))

@@ -126,6 +126,36 @@ def test_limit_editing_validates_and_logs(bridge, client, cities):
     assert "zwischen 0 und 50" in response.content.decode()
 
 
+def test_frequency_limits_are_edited_for_all_three_levels(bridge, client, cities):
+    client.force_login(staff(cities["dortmund"]))
+    acceleration = channel(bridge, "A1")
+    url = f"/dortmund/bruecken/{bridge.slug}/technik/"
+    prefix = f"c{acceleration.pk}"
+    page = client.get(url).content.decode()
+    assert "1,0 / 2,0 / 4,0 % Frequenzabfall" in page
+    assert f"{prefix}-frequency_notice_limit" in page and f"{prefix}-frequency_alarm_limit" in page
+    limits = {"notice": "3", "drop": "2", "alarm": "4"}
+    response = client.post(
+        url,
+        {"channel": acceleration.pk}
+        | {f"{prefix}-frequency_{name}_limit": value for name, value in limits.items()},
+    )
+    assert response.status_code == 200
+    assert "Hinweis &lt; Warnung &lt; Alarm" in response.content.decode()
+    limits["notice"] = "0.8"
+    response = client.post(
+        url,
+        {"channel": acceleration.pk}
+        | {f"{prefix}-frequency_{name}_limit": value for name, value in limits.items()},
+    )
+    assert response.status_code == 302
+    acceleration.refresh_from_db()
+    assert acceleration.frequency_notice_limit == 0.8
+    assert "0,8 / 2,0 / 4,0 % Frequenzabfall" in client.get(url).content.decode()
+    log = AlertLog.objects.get(channel=acceleration, action=AlertLog.Action.LIMITS)
+    assert "frequency_notice_limit=0.8" in log.detail
+
+
 def test_acknowledge_from_the_engineer_view(bridge, client, cities):
     alert, _ = alerts.raise_alert(bridge, channel(bridge, "R1"), AlertKind.LIMIT, 2, START, "x")
     url = f"/dortmund/bruecken/{bridge.slug}/technik/meldungen/{alert.pk}/quittieren/"
