@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcity.core.html import clean_html
 from smartcity.core.models import City
@@ -81,8 +82,8 @@ class Post(Publishable):
     )
 
     class Meta:
-        verbose_name = _("Meldung")
-        verbose_name_plural = _("Meldungen")
+        verbose_name = pgettext_lazy("news item", "Meldung")
+        verbose_name_plural = pgettext_lazy("news item", "Meldungen")
         ordering = ["-published_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["city", "slug"], name="news_post_slug"),
