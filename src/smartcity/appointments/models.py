@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from smartcity.core.models import City
 
@@ -46,7 +47,7 @@ class Office(models.Model):
     name = models.CharField(_("Name"), max_length=150)
     street = models.CharField(_("Straße und Hausnummer"), max_length=150)
     postcode = models.CharField(_("PLZ"), max_length=10)
-    town = models.CharField(_("Ort"), max_length=100)
+    town = models.CharField(pgettext_lazy("town in an address", "Ort"), max_length=100)
     latitude = models.FloatField(_("Breitengrad"), null=True, blank=True)
     longitude = models.FloatField(_("Längengrad"), null=True, blank=True)
     counters = models.PositiveSmallIntegerField(
