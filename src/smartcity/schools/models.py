@@ -69,7 +69,7 @@ class Room(models.Model):
     name = models.CharField(_("Name"), max_length=100)
     slug = models.SlugField(_("Kurzname"), max_length=60)
     volume = models.FloatField(_("Raumvolumen (m³)"), default=200)
-    seats = models.PositiveSmallIntegerField(_("Plätze"), default=28)
+    seats = models.PositiveSmallIntegerField(pgettext_lazy("seats in a room", "Plätze"), default=28)
     thing = models.OneToOneField(
         "sensors.Thing",
         on_delete=models.SET_NULL,
@@ -299,12 +299,12 @@ class Task(models.Model):
 class Answer(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="answers")
     pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="answers")
-    text = models.TextField(_("Antwort"), max_length=2000)
+    text = models.TextField(pgettext_lazy("answer to a task", "Antwort"), max_length=2000)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("Antwort")
-        verbose_name_plural = _("Antworten")
+        verbose_name = pgettext_lazy("answer to a task", "Antwort")
+        verbose_name_plural = pgettext_lazy("answer to a task", "Antworten")
         constraints = [
             models.UniqueConstraint(fields=["task", "pupil"], name="schools_answer_unique"),
         ]

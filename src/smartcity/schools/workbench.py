@@ -17,6 +17,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -375,7 +376,7 @@ def _xlsx(header, rows) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Auswahl"))
+    sheet = book.create_sheet(pgettext("selected data", "Auswahl"))
     sheet.append(header)
     for row in rows:
         sheet.append(row)

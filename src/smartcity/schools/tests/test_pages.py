@@ -89,6 +89,13 @@ def test_wall_display_needs_the_key_and_updates(client, school):
     )
     page = client.get(reverse("schools:wall", kwargs={**kwargs, "key": school.display_key}))
     assert page.status_code == 200 and "Vollbild" in page.content.decode()
+    # live.js fills the time into one translated sentence, in either language
+    assert 'data-generated-text="Stand: {time}"' in page.content.decode()
+    english = client.get(
+        reverse("schools:wall", kwargs={**kwargs, "key": school.display_key}),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert 'data-generated-text="As of: {time}"' in english.content.decode()
     url = reverse("schools:wall_json", kwargs={**kwargs, "key": school.display_key})
     assert client.get(url).json()["rooms"][0]["values"]["co2"] == 800
     _reading(room, 2300, minutes_ago=0)

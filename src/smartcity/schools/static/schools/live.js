@@ -29,9 +29,10 @@
       });
     });
     var stamp = new Date(data.generated);
-    root.querySelector("[data-generated]").textContent =
-      (lang.indexOf("de") === 0 ? "Stand: " : "As of: ") +
-      stamp.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+    var generated = root.querySelector("[data-generated]");
+    // data-generated-text is the whole translated sentence with a {time} placeholder.
+    generated.textContent = (generated.dataset.generatedText || "{time}").replace(
+      "{time}", stamp.toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit", second: "2-digit" }));
     root.dataset.refreshed = String((Number(root.dataset.refreshed) || 0) + 1);
   }
   function refresh() {
