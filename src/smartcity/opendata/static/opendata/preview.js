@@ -3,6 +3,14 @@
 (function () {
   "use strict";
 
+  // Whole sentences from the page (#od-preview-texts, translated there); {key} placeholders.
+  var texts = (document.getElementById("od-preview-texts") || { dataset: {} }).dataset;
+  function t(key, values) {
+    var text = texts[key] || key;
+    Object.keys(values || {}).forEach(function (name) { text = text.split("{" + name + "}").join(String(values[name])); });
+    return text;
+  }
+
   function element(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (key) { node.setAttribute(key, attrs[key]); });
@@ -15,10 +23,10 @@
     if (old) { old.remove(); }
     var block = element("div", { "class": "od-table-block" });
     var wrap = element("div", { "class": "od-table-wrap", tabindex: "0", role: "region",
-      "aria-label": "Tabellenvorschau " + box.dataset.name });
+      "aria-label": t("table", { name: box.dataset.name }) });
     var table = element("table", { "class": "od-table" });
-    var caption = element("caption", {}, "Vorschau: " + data.total + " Zeilen" +
-      (data.truncated ? " (gekürzt)" : "") + ", Seite " + data.page + " von " + data.pages);
+    var caption = element("caption", {}, t(data.truncated ? "captionTruncated" : "caption",
+      { total: data.total, page: data.page, pages: data.pages }));
     table.appendChild(caption);
     var head = element("thead");
     var headRow = element("tr");
@@ -39,15 +47,15 @@
     wrap.appendChild(table);
     block.appendChild(wrap);
     if (data.pages > 1) {
-      var nav = element("nav", { "aria-label": "Seiten der Vorschau", "class": "od-pages" });
+      var nav = element("nav", { "aria-label": t("pages"), "class": "od-pages" });
       if (data.page > 1) {
-        var prev = element("button", { type: "button" }, "Vorherige Seite");
+        var prev = element("button", { type: "button" }, t("previous"));
         prev.addEventListener("click", function () { load(box, url, data.page - 1); });
         nav.appendChild(prev);
       }
-      nav.appendChild(element("span", {}, "Seite " + data.page + " von " + data.pages));
+      nav.appendChild(element("span", {}, t("page", { page: data.page, pages: data.pages })));
       if (data.page < data.pages) {
-        var next = element("button", { type: "button" }, "Nächste Seite");
+        var next = element("button", { type: "button" }, t("next"));
         next.addEventListener("click", function () { load(box, url, data.page + 1); });
         nav.appendChild(next);
       }
@@ -60,7 +68,7 @@
     if (box.querySelector(".od-chart") || typeof Chart === "undefined") { return; }
     var holder = element("div", { "class": "od-chart" });
     var canvas = element("canvas", { role: "img",
-      "aria-label": "Zeitreihe " + box.dataset.name + "; die Werte stehen in der Tabelle." });
+      "aria-label": t("chart", { name: box.dataset.name }) });
     holder.appendChild(canvas);
     box.insertBefore(holder, box.querySelector(".od-table-block"));
     new Chart(canvas, {
@@ -75,8 +83,8 @@
   function renderMap(box, data) {
     var layout = element("div", { "class": "od-map-layout" });
     var mapNode = element("div", { "class": "od-map", role: "region",
-      "aria-label": "Karte " + box.dataset.name + "; die Objekte stehen auch in der Liste daneben." });
-    var list = element("ol", { "class": "od-feature-list", "aria-label": "Objekte der Karte", tabindex: "0" });
+      "aria-label": t("map", { name: box.dataset.name }) });
+    var list = element("ol", { "class": "od-feature-list", "aria-label": t("features"), tabindex: "0" });
     data.labels.forEach(function (label) { list.appendChild(element("li", {}, label)); });
     layout.appendChild(mapNode);
     layout.appendChild(list);
@@ -101,7 +109,7 @@
       .then(function (response) { return response.json().then(function (body) { return [response.ok, body]; }); })
       .then(function (pair) {
         var ok = pair[0], data = pair[1];
-        if (!ok) { status.textContent = (data.error && data.error.message) || "Keine Vorschau."; return; }
+        if (!ok) { status.textContent = (data.error && data.error.message) || t("none"); return; }
         status.textContent = "";
         if (data.kind === "table") {
           renderTable(box, url, data);
@@ -110,7 +118,7 @@
           renderMap(box, data);
         }
       })
-      .catch(function () { status.textContent = "Die Vorschau konnte nicht geladen werden."; });
+      .catch(function () { status.textContent = t("failed"); });
   }
 
   document.querySelectorAll(".od-preview").forEach(function (box) { load(box, box.dataset.url, 1); });
