@@ -53,6 +53,8 @@ def test_filter_by_action_field_and_district_list_and_markers_agree(page, progra
     expect(items.first).to_contain_text("Sensorik am Phoenix-See")
     markers = wait_for_markers(page)
     assert markers == page.locator("#feature-list .show-on-map").count() == 2
+    # one translated sentence from the page, the number filled in by map.js
+    expect(page.locator("#map-status")).to_have_text("2 Einträge auf der Karte.")
     # The same two as markers (clustered or not, each has its title).
     page.evaluate("window.SmartCityMap.map.setZoom(17)")
     expect(page.locator(".leaflet-marker-icon[title='Smarte Laternen Hörde']")).to_have_count(1)

@@ -21,7 +21,7 @@
     var datasets = [{ label: data.label, data: data.values, borderColor: "#00568f", backgroundColor: "#00568f" }];
     if (data.target !== null && data.target !== undefined) {
       datasets.push({
-        label: "Ziel", data: data.labels.map(function () { return data.target; }),
+        label: canvas.dataset.targetLabel || "", data: data.labels.map(function () { return data.target; }),
         borderColor: "#a30000", borderDash: [6, 4], pointRadius: 0
       });
     }

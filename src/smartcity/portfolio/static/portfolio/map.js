@@ -120,7 +120,9 @@
       shapes.addTo(map);
       var count = Object.keys(byId).length;
       element.dataset.markerCount = String(count);
-      status.textContent = count + " " + (count === 1 ? "Eintrag" : "Einträge") + " auf der Karte.";
+      // whole translated sentences from the page (data-count-one / -other), {count} filled in
+      status.textContent = (count === 1 ? status.dataset.countOne : status.dataset.countOther)
+        .replace("{count}", String(count));
       if (!view && count) {
         var bounds = L.latLngBounds([]);
         if (clusters.getLayers().length) { bounds.extend(clusters.getBounds()); }
@@ -134,7 +136,7 @@
       console.error(error);
       element.dataset.markerCount = "0";
       element.dataset.loaded = "true";
-      status.textContent = "Die Kartendaten konnten nicht geladen werden; die Liste ist vollständig.";
+      status.textContent = status.dataset.failed;
     });
 
   // For tests and other scripts on the page.
