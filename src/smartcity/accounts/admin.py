@@ -17,7 +17,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ["username", "email", "display_name", "is_active", "is_staff", "date_joined"]
     fieldsets = [
         *BaseUserAdmin.fieldsets,
-        (_("Öffentlich"), {"fields": ["display_name"]}),
+        (_("Öffentliches Profil"), {"fields": ["display_name"]}),
     ]
 
 
