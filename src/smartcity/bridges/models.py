@@ -5,6 +5,7 @@ each channel is a Datastream; derived results (compensated values, natural frequ
 fatigue damage) are Datastreams of their own, written through the sensors services.
 """
 
+import secrets
 from datetime import date
 from decimal import Decimal
 
@@ -59,6 +60,11 @@ def grade_band(grade) -> tuple[str, str] | None:
     return None
 
 
+def new_webhook_secret() -> str:
+    """A random key for signing webhook calls (256 bits, URL-safe text)."""
+    return secrets.token_urlsafe(32)
+
+
 def add_years(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year + years)
@@ -89,6 +95,15 @@ class Bridge(models.Model):
     owner_department = models.CharField(_("Zuständiger Fachbereich"), max_length=200)
     alert_email = models.EmailField(_("E-Mail für Meldungen"), blank=True)
     alert_webhook = models.URLField(_("Webhook für Meldungen"), blank=True)
+    alert_webhook_secret = models.CharField(
+        _("Schlüssel für die Webhook-Signatur"),
+        max_length=128,
+        blank=True,
+        help_text=_(
+            "Damit signiert die Plattform jeden Webhook-Aufruf (HMAC-SHA256). Bleibt das Feld "
+            "leer, wird beim Speichern ein zufälliger Schlüssel erzeugt."
+        ),
+    )
     geometry = models.JSONField(_("Lage (GeoJSON-Linie)"))
     condition_grade = models.DecimalField(
         _("Zustandsnote"),
@@ -120,6 +135,13 @@ class Bridge(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.structure_number})"
+
+    def save(self, *args, **kwargs):
+        if self.alert_webhook and not self.alert_webhook_secret:
+            self.alert_webhook_secret = new_webhook_secret()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "alert_webhook_secret"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("bridges:detail", kwargs={"city": self.city.slug, "slug": self.slug})

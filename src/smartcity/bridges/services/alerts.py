@@ -1,11 +1,15 @@
 """Alerts: raised de-duplicated per channel and kind, notified by e-mail and webhook, logged.
 
 An open alert of the same channel and kind absorbs repeated detections (``repeats``); only a
-new alert or a higher level notifies the department again. Notifications are sent by a
-background worker (``smartcity.bridges.jobs.notify``), queued when the transaction commits.
+new alert or a higher level notifies the department again: by e-mail and by a signed webhook
+call. They are sent by a background worker (``smartcity.bridges.jobs.notify``), queued when
+the transaction commits.
 """
 
+import hashlib
+import hmac
 import json
+import time
 import urllib.request
 
 from django.core.mail import send_mail
@@ -19,6 +23,11 @@ from smartcity.bridges.services.series import moment
 from smartcity.core.tasks import enqueue
 
 WEBHOOK_TIMEOUT = 10
+# Webhook calls are signed: HMAC-SHA256 with the bridge's key over "<timestamp>.<body>".
+SIGNATURE_HEADER = "X-Smartcity-Signature"
+TIMESTAMP_HEADER = "X-Smartcity-Timestamp"
+# Receivers refuse calls whose timestamp is further than this from their clock (replays).
+SIGNATURE_TOLERANCE_S = 300
 
 # One whole subject per level, so that a translator sees the complete sentence.
 SUBJECTS = {
@@ -106,6 +115,34 @@ def payload(alert: Alert) -> dict:
     }
 
 
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """The value of the signature header: ``sha256=`` and the hex HMAC of
+    ``<timestamp>.<body>``; the timestamp is signed too, so it cannot be replaced."""
+    message = str(int(timestamp)).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify(
+    secret: str,
+    body: bytes,
+    timestamp: str | None,
+    signature: str | None,
+    *,
+    now: float | None = None,
+    tolerance: float = SIGNATURE_TOLERANCE_S,
+) -> bool:
+    """What a receiver checks (reference implementation, see docs/bridges.md): the signature
+    matches the raw body and timestamp, and the timestamp is recent."""
+    try:
+        moment = int(timestamp or "")
+    except ValueError:
+        return False
+    now = time.time() if now is None else now
+    if abs(now - moment) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, moment, body), signature or "")
+
+
 def send_notifications(alert: Alert) -> list[str]:
     """E-mail and webhook for one alert; each outcome is logged. Returns the channels used."""
     bridge = alert.bridge
@@ -131,10 +168,18 @@ def send_notifications(alert: Alert) -> list[str]:
             )
             sent.append("email")
     if bridge.alert_webhook:
+        if not bridge.alert_webhook_secret:
+            bridge.save(update_fields=["alert_webhook_secret"])  # Bridge.save() makes one
+        data = json.dumps(payload(alert)).encode()
+        timestamp = int(time.time())
         request = urllib.request.Request(  # noqa: S310 - an https/http URL from the registry
             bridge.alert_webhook,
-            data=json.dumps(payload(alert)).encode(),
-            headers={"Content-Type": "application/json"},
+            data=data,
+            headers={
+                "Content-Type": "application/json",
+                TIMESTAMP_HEADER: str(timestamp),
+                SIGNATURE_HEADER: sign(bridge.alert_webhook_secret, timestamp, data),
+            },
             method="POST",
         )
         try:

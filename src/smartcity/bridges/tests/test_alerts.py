@@ -1,7 +1,10 @@
 """Alerts: de-duplication, escalation, acknowledgement, e-mail and webhook with a log."""
 
+import hashlib
+import hmac
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
@@ -12,15 +15,19 @@ from smartcity.accounts.models import User
 from smartcity.bridges import jobs
 from smartcity.bridges.models import Alert, AlertKind, AlertLog, Level
 from smartcity.bridges.services import alerts
+from smartcity.bridges.simulator import fleet
 from smartcity.bridges.tests.conftest import START, channel
 
 
 class Receiver(BaseHTTPRequestHandler):
     received: list = []
+    raw: list = []  # (headers, body bytes) as they arrived
 
     def do_POST(self):  # noqa: N802
         length = int(self.headers["Content-Length"])
-        Receiver.received.append(json.loads(self.rfile.read(length)))
+        body = self.rfile.read(length)
+        Receiver.raw.append((dict(self.headers), body))
+        Receiver.received.append(json.loads(body))
         self.send_response(204)
         self.end_headers()
 
@@ -31,6 +38,7 @@ class Receiver(BaseHTTPRequestHandler):
 @pytest.fixture
 def webhook():
     Receiver.received = []
+    Receiver.raw = []
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -107,3 +115,43 @@ def test_personal_data_export_and_erase(bridge):
     alert.refresh_from_db()
     assert alert.acknowledged_by is None and alert.acknowledged_at is not None
     assert personal_data.export(user) == {"acknowledged_alerts": [], "log_entries": []}
+
+
+def test_webhook_calls_are_signed_with_the_bridges_key(bridge, webhook):
+    url, _received = webhook
+    bridge.alert_webhook = url
+    bridge.save()
+    secret = bridge.alert_webhook_secret
+    assert len(secret) >= 40  # generated on save
+    alert, _ = alerts.raise_alert(bridge, None, AlertKind.SILENT, Level.WARNING, START, "x")
+    before = time.time()
+    assert jobs.notify(alert.pk) == ["webhook"]
+    headers, body = Receiver.raw[0]
+    timestamp = headers["X-Smartcity-Timestamp"]
+    signature = headers["X-Smartcity-Signature"]
+    assert abs(int(timestamp) - before) < 5
+    expected = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256)
+    assert signature == "sha256=" + expected.hexdigest()
+    assert alerts.verify(secret, body, timestamp, signature)
+    # A changed body, another key, a replay after the tolerance, a moved timestamp: refused.
+    assert not alerts.verify(secret, body + b" ", timestamp, signature)
+    assert not alerts.verify("other-key", body, timestamp, signature)
+    assert not alerts.verify(secret, body, timestamp, signature, now=int(timestamp) + 301)
+    assert not alerts.verify(secret, body, str(int(timestamp) + 1), signature)
+    assert not alerts.verify(secret, body, None, signature)
+
+
+def test_each_bridge_has_its_own_key_and_a_given_key_is_kept(bridge, cities):
+    bridge.alert_webhook = "https://leitstelle.example/hook"
+    bridge.alert_webhook_secret = "vom-empfaenger-vorgegeben"
+    bridge.save()
+    bridge.refresh_from_db()
+    assert bridge.alert_webhook_secret == "vom-empfaenger-vorgegeben"
+    other = fleet.create_bridge(cities["dortmund"], 2, calibration_days=3)
+    other.alert_webhook = "https://leitstelle.example/hook"
+    other.save()
+    third = fleet.create_bridge(cities["dortmund"], 3, calibration_days=3)
+    third.alert_webhook = "https://leitstelle.example/hook"
+    third.save()
+    assert other.alert_webhook_secret != third.alert_webhook_secret
+    assert other.alert_webhook_secret not in json.dumps(other.thing.properties)
