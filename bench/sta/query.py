@@ -62,15 +62,12 @@ def load(args):
 
 
 def run_queries(args, server, streams, per_stream, label, make_path):
-    jobs = [(server.port, make_path(random.choice(streams[1:]))) for _ in range(args.requests)]  # noqa: S311
-
-    def get(connection, job):
-        status, _ = common.request(job[0], "GET", job[1], connection=connection)
-        assert status == 200, (status, job[1])
-
-    began = time.perf_counter()
-    latencies = common.concurrently(args.clients, jobs, get)
-    print(f"{label}: {common.summary(latencies, time.perf_counter() - began)}")
+    requests = [
+        common.raw_request("GET", make_path(random.choice(streams[1:])))  # noqa: S311
+        for _ in range(args.requests)
+    ]
+    latencies, elapsed = common.fire(server.port, args.clients, requests)
+    print(f"{label}: {common.summary(latencies, elapsed)}; {common.uptime()}")
 
 
 def serialisation(streams):
@@ -102,7 +99,7 @@ def serialisation(streams):
     floor = (time.perf_counter() - began) / rounds
     print(
         f"serialisation of 1000 rows: {ours * 1000:.1f} ms vs SELECT+orjson {floor * 1000:.1f} ms"
-        f" = {ours / floor:.2f}x"
+        f" = {ours / floor:.2f}x; {common.uptime()}"
     )
 
 
@@ -153,7 +150,7 @@ def aggregates(server, stream, minutes):
         f"$aggregate PT1H over {minutes:,} 1-minute rows: service {in_sql * 1000:.1f} ms vs "
         f"one-page SELECT {page * 1000:.1f} ms = {in_sql / page:.1f}x; over HTTP "
         f"{over_http * 1000:.1f} ms vs one-page GET {page_http * 1000:.1f} ms = "
-        f"{over_http / page_http:.1f}x"
+        f"{over_http / page_http:.1f}x; {common.uptime()}"
     )
 
 
