@@ -161,7 +161,7 @@ def change_status(
         if merged_into is not None:
             idea.merged_into = merged_into
         idea.save()
-        body = _("Ihre Idee „%(title)s“ hat einen neuen Stand: %(status)s.\n\n%(answer)s\n") % {
+        body = _("Ihre Idee „%(title)s“ hat einen neuen Status: %(status)s.\n\n%(answer)s\n") % {
             "title": idea.title,
             "status": idea.get_status_display(),
             "answer": answer,
