@@ -11,16 +11,29 @@ Notifications: after each commit the writing process (web or bridge) publishes t
 its collection topic(s) (creates), its entity topic (creates and updates) and the property
 topics of changed properties (``v1.1/Things(1)/properties`` → ``{"properties": …}``).
 
-``$select`` topics (``v1.1/Datastreams(1)/Observations?$select=result``): Mosquitto does not
-tell other clients who subscribed to what, so such a topic is announced once by publishing an
-empty message to it; the bridge records it (``SelectTopic``) and every process then also
-publishes the selected properties there.
+Topics a client can subscribe to (OGC 18-088 §14.2): an entity set (``v1.1/Things``,
+``v1.1/Things(1)/Datastreams`` — creates), an entity (``v1.1/Things(1)`` — creates and
+updates), a property (``v1.1/Things(1)/name`` — updates of it) and an entity set or entity with
+``$select`` (``v1.1/Datastreams(1)/Observations?$select=result,phenomenonTime``,
+``v1.1/Things(1)?$select=name``) — only the selected properties. ``$select`` is the only query
+option the standard allows in a topic; any other (``$filter``, ``$expand`` …), ``$select`` on a
+property topic or an unknown property is refused (``parse_subscription``).
+
+``$select`` topics: Mosquitto does not tell other clients who subscribed to what, so a
+``$select`` topic becomes known to the platform either through the broker's auth plugin (its
+ACL check for the subscription, ``mqtt_auth.acl_allowed``, which also refuses invalid ones, so
+the subscriber gets a failure in its SUBACK) or by the client publishing an empty message to it
+once (the bridge records it). Valid ones are stored (``SelectTopic``) and every process then
+also publishes the selected properties there.
 """
 
+import functools
 import logging
 import re
 import threading
 import time
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import orjson
 from django.conf import settings
@@ -45,6 +58,114 @@ CREATE_TOPIC = re.compile(
     r"^(?P<version>v1\.[01])/(?:(?P<parent>Datastreams|MultiDatastreams|FeaturesOfInterest)"
     r"\((?P<id>\d+)\)/)?Observations$"
 )
+
+
+TOPIC = re.compile(r"^(?P<version>v1\.[01])/(?P<path>[^?#+]+?)(?:\?(?P<query>.*))?$")
+SEGMENT = re.compile(r"^(?P<name>[A-Za-z]+)(?:\((?P<id>\d+)\))?$")
+SELECT_TOPIC_MAX = 500  # SelectTopic.topic
+
+
+@dataclass(frozen=True)
+class Subscription:
+    topic: str  # the topic without its query: where the notification is published
+    kind: str  # "collection" | "entity" | "property"
+    entity: object  # the EntityType of what is published
+    select: tuple[str, ...] | None = None
+
+
+def parse_subscription(topic: str) -> Subscription:
+    """What a subscription topic (without the site prefix) asks for; StaError if it is not a
+    topic this server notifies on or its query is not allowed (OGC 18-088 §14.2)."""
+    from smartcity.sensors.sta.entities import BY_SET
+    from smartcity.sensors.sta.serialize import check_select
+
+    usage = (
+        "topics are v1.1/<EntitySet>, v1.1/<EntitySet>(id), v1.1/<EntitySet>(id)/<Collection> "
+        "or v1.1/<EntitySet>(id)/<property>, optionally with ?$select=… (not on a property)"
+    )
+    match = TOPIC.match(topic)
+    if match is None:
+        raise bad_request(f"MQTT topic {topic!r} is not a SensorThings topic; {usage}", "topic")
+    if match["version"] not in VERSIONS:
+        raise bad_request(
+            f"MQTT topic {topic!r}: notifications are published on {', '.join(VERSIONS)} "
+            "topics only",
+            "topic",
+        )
+    plain = topic.split("?", 1)[0]
+    segments = [SEGMENT.match(segment) for segment in match["path"].split("/")]
+    if None in segments or len(segments) > 2 or (len(segments) == 2 and not segments[0]["id"]):
+        raise bad_request(f"MQTT topic {topic!r}: {usage}", "topic")
+    entity = BY_SET.get(segments[0]["name"])
+    if entity is None:
+        raise bad_request(f"MQTT topic {topic!r}: no entity set {segments[0]['name']}", "topic")
+    kind = "entity" if segments[0]["id"] else "collection"
+    if len(segments) == 2:
+        name, key = segments[1]["name"], segments[1]["id"]
+        rel = entity.rel_map.get(name)
+        if key is None and rel is not None and rel.many:
+            entity, kind = BY_SET[rel.target], "collection"
+        elif key is None and name in entity.prop_map:
+            kind = "property"
+        else:
+            raise bad_request(
+                f"MQTT topic {topic!r}: {entity.name} has no collection or property {name!r}; "
+                f"{usage}",
+                "topic",
+            )
+    if match["query"] is None:
+        return Subscription(plain, kind, entity)
+    pairs = parse_qsl(match["query"], keep_blank_values=True)
+    others = sorted({key for key, _value in pairs if key != "$select"})
+    if others or not pairs:
+        raise bad_request(
+            f"MQTT topic {topic!r}: {', '.join(others) or 'an empty query'} is not allowed on "
+            "MQTT topics; only $select is (OGC 18-088 §14.2)",
+            "topic",
+        )
+    if len(pairs) > 1:
+        raise bad_request(f"MQTT topic {topic!r}: $select is given twice", "$select")
+    if kind == "property":
+        raise bad_request(
+            f"MQTT topic {topic!r}: $select applies to entity and entity-set topics, not to a "
+            "property topic",
+            "$select",
+        )
+    names = tuple(name.strip() for name in pairs[0][1].split(","))
+    if not all(names):
+        raise bad_request(f"MQTT topic {topic!r}: $select lists no property", "$select")
+    check_select(entity, names)
+    return Subscription(plain, kind, entity, names)
+
+
+@functools.lru_cache(maxsize=4096)
+def _select_subscription(topic: str) -> Subscription | None:
+    try:
+        subscription = parse_subscription(topic)
+    except StaError:
+        return None
+    return subscription if subscription.select else None
+
+
+def register_select(topic: str) -> bool:
+    """Record a ``$select`` topic (without the site prefix) so notifications go there too;
+    False (and nothing recorded) when the topic is not a valid one."""
+    from smartcity.sensors.models import SelectTopic
+
+    try:
+        subscription = parse_subscription(topic)
+    except StaError as error:
+        log.warning("MQTT subscription refused: %s", error.message)
+        return False
+    if subscription.select is None:
+        return True  # a plain topic: nothing to record
+    if len(topic) > SELECT_TOPIC_MAX:
+        log.warning("MQTT $select topic longer than %s characters refused", SELECT_TOPIC_MAX)
+        return False
+    _record, created = SelectTopic.objects.get_or_create(topic=topic)
+    if created:
+        notifier.forget_selects()
+    return True
 
 
 def base_url() -> str:
@@ -77,21 +198,34 @@ def handle_create(topic: str, payload: bytes):
 # --- notifications ------------------------------------------------------------------------
 
 
-def _stream_topics(set_name, body, instance, version):
-    topics = [f"{version}/{set_name}", f"{version}/{set_name}({instance.pk})"]
-    if set_name == "Observations":
-        if instance.datastream_id:
-            topics.append(f"{version}/Datastreams({instance.datastream_id})/Observations")
-        if instance.multi_datastream_id:
-            topics.append(
-                f"{version}/MultiDatastreams({instance.multi_datastream_id})/Observations"
-            )
-        topics.append(
-            f"{version}/FeaturesOfInterest({instance.feature_of_interest_id})/Observations"
-        )
-    elif set_name == "Datastreams":
-        topics.append(f"{version}/Things({instance.thing_id})/Datastreams")
+def _collection_topics(entity, instance, version):
+    """The entity-set topics a created entity appears in: its own set and, for each to-one
+    link, the linked entity's collection of it (``v1.1/Datastreams(1)/Observations``)."""
+    from smartcity.sensors.sta.entities import BY_SET
+
+    topics = [f"{version}/{entity.set_name}"]
+    for rel in entity.rels:
+        if rel.many:
+            continue
+        if version == "v1.0" and "MultiDatastream" in rel.name:
+            continue
+        key = getattr(instance, f"{rel.lookup}_id", None)
+        target = BY_SET.get(rel.target)
+        if key is None or target is None:
+            continue
+        for back in target.rels:
+            if back.many and back.lookup == rel.reverse:
+                topics.append(f"{version}/{target.set_name}({key})/{back.name}")
     return topics
+
+
+def _selects(select_topics) -> dict[str, list[tuple[str, Subscription]]]:
+    by_topic = {}
+    for raw in select_topics:
+        subscription = _select_subscription(raw)
+        if subscription is not None:
+            by_topic.setdefault(subscription.topic, []).append((raw, subscription))
+    return by_topic
 
 
 def messages_for(event: str, instances, fields, select_topics=()):
@@ -99,6 +233,7 @@ def messages_for(event: str, instances, fields, select_topics=()):
     from smartcity.sensors.sta.serialize import entity_json
 
     messages = []
+    selects = _selects(select_topics)
     for version in VERSIONS:
         ctx = context(version)
         for instance in instances:
@@ -106,27 +241,23 @@ def messages_for(event: str, instances, fields, select_topics=()):
             if entity is None:
                 continue
             body = entity_json(entity, instance, Options(), ctx)
+            entity_topic = f"{version}/{entity.set_name}({instance.pk})"
             if event == "create":
-                topics = _stream_topics(entity.set_name, body, instance, version)
+                topics = [*_collection_topics(entity, instance, version), entity_topic]
             else:
-                topics = [f"{version}/{entity.set_name}({instance.pk})"]
+                topics = [entity_topic]
                 topics += [
-                    f"{version}/{entity.set_name}({instance.pk})/{name}"
-                    for name in sorted(fields or ())
-                    if name in body
+                    f"{entity_topic}/{name}" for name in sorted(fields or ()) if name in body
                 ]
             for topic in topics:
                 prop = topic.rsplit("/", 1)[-1]
                 payload = {prop: body[prop]} if prop in entity.prop_map else body
                 messages.append((topic, orjson.dumps(payload)))
-                for selected in select_topics:
-                    plain, _, query = selected.partition("?")
-                    if plain == topic and "$select=" in query:
-                        names = query.split("$select=", 1)[1].split("&")[0].split(",")
-                        partial = {key: body[key] for key in names if key in body}
-                        if "id" in names:
-                            partial["@iot.id"] = instance.pk
-                        messages.append((selected, orjson.dumps(partial)))
+                for raw, subscription in selects.get(topic, ()):
+                    if subscription.entity is entity:
+                        options = Options(select=list(subscription.select))
+                        partial = entity_json(entity, instance, options, ctx)
+                        messages.append((raw, orjson.dumps(partial)))
     return messages
 
 
@@ -182,15 +313,12 @@ notifier = Notifier()
 
 def on_bridge_message(topic: str, payload: bytes):
     """The bridge's handler for everything under v1.x/#: creates and $select announcements."""
-    from smartcity.sensors.models import SelectTopic
-
     if not topic.startswith(prefix()):
         return None
     topic = topic[len(prefix()) :]
     if "?" in topic:
-        if not payload and "$select=" in topic:
-            SelectTopic.objects.get_or_create(topic=topic[:500])
-            notifier.forget_selects()
+        if not payload:  # a client announces a $select topic it subscribed to
+            register_select(topic)
         return None
     if not payload or CREATE_TOPIC.match(topic) is None or b'"@iot.selfLink"' in payload:
         return None  # notifications (ours or another process's) are not creates

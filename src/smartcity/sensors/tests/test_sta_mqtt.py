@@ -14,7 +14,8 @@ import pytest
 from smartcity.core import mqtt
 from smartcity.sensors.models import Observation, SelectTopic
 from smartcity.sensors.sta import conformance
-from smartcity.sensors.sta.mqtt import CREATE_TOPIC, messages_for
+from smartcity.sensors.sta.errors import StaError
+from smartcity.sensors.sta.mqtt import CREATE_TOPIC, messages_for, parse_subscription
 
 requires_mqtt = pytest.mark.skipif(
     not os.environ.get("SMARTCITY_TEST_MQTT_URL"), reason="SMARTCITY_TEST_MQTT_URL not set"
@@ -42,6 +43,79 @@ def test_notification_topics_for_created_observation(network):
         f"v1.1/Datastreams({ds})/Observations?$select=result",
         orjson.dumps({"result": 12.5}),
     ) in selected
+
+
+def test_subscription_topics_allow_select_on_entities_and_sets_only():
+    entity = parse_subscription("v1.1/Things(1)?$select=name,id")
+    assert (entity.topic, entity.kind, entity.select) == (
+        "v1.1/Things(1)",
+        "entity",
+        ("name", "id"),
+    )
+    collection = parse_subscription(
+        "v1.1/Datastreams(3)/Observations?$select=result,phenomenonTime"
+    )
+    assert collection.kind == "collection" and collection.entity.name == "Observation"
+    assert collection.topic == "v1.1/Datastreams(3)/Observations"
+    assert parse_subscription("v1.1/Things?%24select=name").select == ("name",)
+    assert parse_subscription("v1.1/Things(1)/properties").kind == "property"
+    assert parse_subscription("v1.1/Observations").select is None
+    refused = {
+        "v1.1/Things(1)?$filter=name eq 'x'": "$filter is not allowed",
+        "v1.1/Things?$select=name&$expand=Datastreams": "$expand is not allowed",
+        "v1.1/Things?$top=1": "$top is not allowed",
+        "v1.1/Things(1)/name?$select=name": "not to a property topic",
+        "v1.1/Things(1)?$select=nope": "no property 'nope'",
+        "v1.1/Things(1)?$select=": "lists no property",
+        "v1.1/Things(1)?": "an empty query",
+        "v1.1/Things(1)?$select=name&$select=description": "twice",
+        "v1.1/Gadgets(1)?$select=name": "no entity set Gadgets",
+        "v1.1/Things(1)/Gadgets?$select=name": "no collection or property 'Gadgets'",
+        "v1.1/Things/Datastreams?$select=name": "topics are",
+        "v1.1/Things(1)/Datastreams(2)?$select=name": "no collection or property",
+        "v1.1/+/Observations?$select=result": "not a SensorThings topic",
+        "v2.0/Things?$select=name": "not a SensorThings topic",
+        "v1.0/Things?$select=name": "published on v1.1 topics only",
+    }
+    for topic, words in refused.items():
+        with pytest.raises(StaError) as caught:
+            parse_subscription(topic)
+        assert words in caught.value.message, (topic, caught.value.message)
+        assert caught.value.status == 400
+
+
+def test_select_payloads_on_entity_and_collection_topics(network):
+    from smartcity.sensors.models import Datastream, Thing
+
+    thing = Thing.objects.get(pk=network["thing"]["@iot.id"])
+    selects = [
+        f"v1.1/Things({thing.pk})?$select=name",
+        f"v1.1/Things({thing.pk})?$select=id,Datastreams",
+        "v1.1/Things?$select=name",  # a collection topic: creates only
+        f"v1.1/Things({thing.pk})?$filter=name eq 'x'",  # never valid: never served
+    ]
+    messages = messages_for("update", [thing], {"name"}, selects)
+    by_topic = {topic: orjson.loads(payload) for topic, payload in messages}
+    assert by_topic[selects[0]] == {"name": "Brücke Nord"}
+    assert by_topic[selects[1]] == {
+        "@iot.id": thing.pk,
+        "Datastreams@iot.navigationLink": f"http://localhost:8000/sta/v1.1/Things({thing.pk})"
+        "/Datastreams",
+    }
+    assert selects[2] not in by_topic and selects[3] not in by_topic
+    assert by_topic[f"v1.1/Things({thing.pk})/name"] == {"name": "Brücke Nord"}
+    created = dict(messages_for("create", [thing], None, selects))
+    assert orjson.loads(created[selects[2]]) == {"name": "Brücke Nord"}
+    # A Datastream appears in the collections of its Thing, Sensor and ObservedProperty.
+    stream = Datastream.objects.get(pk=network["datastream"]["@iot.id"])
+    topics = {topic for topic, _ in messages_for("create", [stream], None)}
+    assert {
+        "v1.1/Datastreams",
+        f"v1.1/Datastreams({stream.pk})",
+        f"v1.1/Things({stream.thing_id})/Datastreams",
+        f"v1.1/Sensors({stream.sensor_id})/Datastreams",
+        f"v1.1/ObservedProperties({stream.observed_property_id})/Datastreams",
+    } <= topics
 
 
 def test_property_topic_carries_only_the_property(network):
@@ -148,6 +222,54 @@ def test_publish_creates_observation_and_subscribers_are_notified(settings, sta,
         assert counts["rejected"] - before.get("rejected", 0) == 1
         assert counts["published"] - before.get("published", 0) >= 8
     finally:
+        subscriber.close()
+        bridge.loop_stop()
+        bridge.disconnect()
+
+
+@requires_mqtt
+@pytest.mark.django_db(transaction=True)
+def test_select_subscriptions_on_entity_and_collection_topics(settings, sta, network):
+    """Against the real broker: a subscriber of an entity topic and of a collection topic with
+    $select receives only the selected properties; an invalid query is never served."""
+    from smartcity.sensors.management.commands.mqtt import start_bridge
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}/"
+    settings.SENSORS_MQTT_TOPIC_PREFIX = prefix
+    settings.SMARTCITY_MQTT_URL = os.environ["SMARTCITY_TEST_MQTT_URL"]
+    ds = network["datastream"]["@iot.id"]
+    thing = network["thing"]["@iot.id"]
+    entity = f"{prefix}v1.1/Things({thing})?$select=name"
+    collection = f"{prefix}v1.1/Datastreams({ds})/Observations?$select=result,phenomenonTime"
+    invalid = f"{prefix}v1.1/Things({thing})?$expand=Datastreams"
+    bridge = start_bridge(client_id=f"test-bridge-{uuid.uuid4().hex[:8]}")
+    subscriber = Subscriber([entity, collection, invalid])
+    announcer = mqtt.client_from_url(client_id=f"test-pub-{uuid.uuid4().hex[:8]}")
+    announcer.loop_start()
+    try:
+        for topic in (invalid, entity, collection):  # in order: the invalid one is done first
+            announcer.publish(topic, b"", qos=1).wait_for_publish(10)
+        deadline = time.monotonic() + 10
+        while SelectTopic.objects.filter(topic__startswith="v1.1/").count() < 2:
+            assert time.monotonic() < deadline, "the $select topics were not registered"
+            time.sleep(0.1)
+        assert not SelectTopic.objects.filter(topic=invalid[len(prefix) :]).exists()
+        sta.send("PATCH", f"Things({thing})", {"name": "Brücke Nord-Ost"})
+        assert subscriber.wait_for(entity) == {"name": "Brücke Nord-Ost"}
+        response = sta.post(
+            f"Datastreams({ds})/Observations",
+            {"phenomenonTime": "2026-05-01T00:00:00Z", "result": 7},
+        )
+        assert response.status_code == 201
+        assert subscriber.wait_for(collection) == {
+            "phenomenonTime": "2026-05-01T00:00:00Z",
+            "result": 7,
+        }
+        with pytest.raises(AssertionError):
+            subscriber.wait_for(invalid, timeout=1)
+    finally:
+        announcer.loop_stop()
+        announcer.disconnect()
         subscriber.close()
         bridge.loop_stop()
         bridge.disconnect()
