@@ -5,6 +5,7 @@ a claim without code and test is easy to spot (``test_conformance.py`` checks th
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 
@@ -51,9 +52,15 @@ CLASSES = (
         "smartcity.sensors.sta.formats",
         TESTS + "test_sta_extensions",
     ),
-    ConformanceClass(
-        "https://fraunhoferiosb.github.io/FROST-Server/extensions/CSV-ResultFormat.html",
+    ConformanceClass(  # the URI FROST's CSV extension registers (its docs, "Conformance Class")
+        "https://github.com/INSIDE-information-systems/SensorThingsAPI/blob/master/"
+        "CSV-ResultFormat/CSV-ResultFormat.md",
         "smartcity.sensors.sta.formats",
+        (TESTS + "test_sta_csv", TESTS + "test_sta_extensions"),
+    ),
+    ConformanceClass(  # the JSON $batch (OData 4.01 JSON batch format)
+        "https://fraunhoferiosb.github.io/FROST-Server/extensions/JsonBatchRequest.html",
+        "smartcity.sensors.sta.batch",
         TESTS + "test_sta_extensions",
     ),
     ConformanceClass(
@@ -79,3 +86,31 @@ def active(mqtt_configured: bool | None = None) -> list[ConformanceClass]:
 
 def uris(mqtt_configured: bool | None = None) -> list[str]:
     return [item.uri for item in active(mqtt_configured)]
+
+
+def mqtt_endpoints() -> list[str]:
+    """Where clients reach the broker: ``SENSORS_MQTT_ENDPOINTS`` (public URLs, e.g.
+    ``["mqtts://mqtt.example.org:8883", "wss://mqtt.example.org/mqtt"]``), by default
+    ``SMARTCITY_MQTT_URL`` without its credentials."""
+    configured = getattr(settings, "SENSORS_MQTT_ENDPOINTS", None)
+    if configured is not None:
+        return list(configured)
+    url = getattr(settings, "SMARTCITY_MQTT_URL", None)
+    if not url:
+        return []
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return [urlunsplit((parts.scheme, netloc, parts.path, "", ""))]
+
+
+def server_settings(mqtt_configured: bool | None = None) -> dict:
+    """``serverSettings`` of the service root (OGC 18-088 §8.2.1): the conformance list and,
+    for each MQTT class claimed, an object with the broker's ``endpoints``."""
+    classes = active(mqtt_configured)
+    body = {"conformance": [item.uri for item in classes]}
+    for item in classes:
+        if item.needs_mqtt:
+            body[item.uri] = {"endpoints": mqtt_endpoints()}
+    return body

@@ -167,7 +167,8 @@ def render(resource, options: Options, ctx, params, link_base: str) -> HttpRespo
         page = collection_page(resource.entity, resource.queryset, options, ctx, link_base, params)
         if fmt == "GeoJSON":
             return _geojson(resource, page)
-        return _csv(page)
+        _check_csv_expand(resource.entity, options.expand)
+        return _csv(resource.entity, page)
     raise bad_request(
         f"unknown $resultFormat {fmt!r}; use dataArray, GeoJSON or CSV", "$resultFormat"
     )
@@ -244,24 +245,61 @@ def _geojson(resource, page):
     return HttpResponse(orjson.dumps(body), content_type="application/geo+json")
 
 
-def _csv(page):
+def _check_csv_expand(entity, expands):
+    """CSV is one table: an expanded collection must be cut to one row with ``$top=1``."""
+    from smartcity.sensors.sta.entities import BY_SET
+
+    for item in expands:
+        rel = entity.rel_map.get(item.path)
+        if rel is None:
+            continue  # the expansion itself names the error
+        if rel.many and item.options.top != 1:
+            raise bad_request(
+                f"$resultFormat=CSV: expanding the collection {item.path} needs $top=1 "
+                f"({item.path}($top=1)); a CSV table has one row per entity",
+                "$expand",
+            )
+        _check_csv_expand(BY_SET[rel.target], item.options.expand)
+
+
+def _csv_cells(entity, item: dict, prefix: str = "") -> dict:
+    """One entity (with its expansions) as CSV cells (FROST/INSIDE CSV result format):
+    navigation links left out, ``unitOfMeasurement`` split into name/symbol/definition,
+    expanded entities as ``Datastream/name`` columns, other objects as JSON text."""
+    from smartcity.sensors.sta.entities import BY_SET
+
+    cells = {}
+    for key, value in item.items():
+        if "@iot.navigationLink" in key or key.endswith(("@iot.nextLink", "@iot.count")):
+            continue
+        column = f"{prefix}{key}"
+        rel = entity.rel_map.get(key)
+        if rel is not None:  # an expansion; a collection was cut to $top=1
+            expanded = value[0] if isinstance(value, list) and value else value
+            if isinstance(expanded, dict):
+                cells.update(_csv_cells(BY_SET[rel.target], expanded, f"{column}/"))
+        elif key == "unitOfMeasurement" and isinstance(value, dict):
+            for part in ("name", "symbol", "definition"):
+                cells[f"{column}/{part}"] = value.get(part)
+        elif isinstance(value, dict | list):
+            cells[column] = orjson.dumps(value).decode()
+        else:
+            cells[column] = value
+    return cells
+
+
+def _csv(entity, page):
+    rows = [_csv_cells(entity, item) for item in page["value"]]
     columns: list[str] = []
-    for item in page["value"]:
-        for key in item:
-            if key not in columns and not key.endswith("@iot.navigationLink"):
+    for row in rows:
+        for key in row:
+            if key not in columns:
                 columns.append(key)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(columns)
-    for item in page["value"]:
-        writer.writerow(
-            [
-                orjson.dumps(item[key]).decode()
-                if isinstance(item.get(key), dict | list)
-                else ("" if item.get(key) is None else item.get(key))
-                for key in columns
-            ]
-        )
+    for row in rows:
+        writer.writerow(["" if row.get(key) is None else row[key] for key in columns])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     if "@iot.nextLink" in page:
         response["Link"] = f'<{page["@iot.nextLink"]}>; rel="next"'

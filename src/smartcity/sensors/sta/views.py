@@ -76,7 +76,7 @@ def service_root(request, version: str) -> HttpResponse:
         ]
     }
     if version != "v1.0":
-        body["serverSettings"] = {"conformance": conformance.uris()}
+        body["serverSettings"] = conformance.server_settings()
     return json_response(body)
 
 

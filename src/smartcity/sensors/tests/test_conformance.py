@@ -29,3 +29,32 @@ def test_root_claims_exactly_the_declared_classes(client, settings):
     assert len(body["serverSettings"]["conformance"]) == len(
         set(body["serverSettings"]["conformance"])
     )
+
+
+def test_mqtt_classes_name_the_broker_endpoints_without_credentials(client, settings):
+    settings.SMARTCITY_MQTT_URL = "mqtt://bridge:secret@broker.internal:1884"
+    body = client.get("/sta/v1.1").json()["serverSettings"]
+    mqtt_classes = [item.uri for item in conformance.CLASSES if item.needs_mqtt]
+    assert set(mqtt_classes) <= set(body["conformance"])
+    for uri in mqtt_classes:
+        assert body[uri] == {"endpoints": ["mqtt://broker.internal:1884"]}
+    settings.SENSORS_MQTT_ENDPOINTS = ["mqtts://mqtt.example.org:8883"]
+    body = client.get("/sta/v1.1").json()["serverSettings"]
+    assert body[mqtt_classes[0]] == {"endpoints": ["mqtts://mqtt.example.org:8883"]}
+    settings.SMARTCITY_MQTT_URL = None
+    body = client.get("/sta/v1.1").json()["serverSettings"]
+    assert set(body) == {"conformance"}
+
+
+def test_claimed_extension_uris_are_the_registered_ones(client, settings):
+    """The URIs clients look for: FROST's JSON batch class, the INSIDE CSV class."""
+    settings.SMARTCITY_MQTT_URL = None
+    claimed = client.get("/sta/v1.1").json()["serverSettings"]["conformance"]
+    assert "https://fraunhoferiosb.github.io/FROST-Server/extensions/JsonBatchRequest.html" in (
+        claimed
+    )
+    assert (
+        "https://github.com/INSIDE-information-systems/SensorThingsAPI/blob/master/"
+        "CSV-ResultFormat/CSV-ResultFormat.md" in claimed
+    )
+    assert not any("CSV-ResultFormat.html" in uri for uri in claimed)
