@@ -89,7 +89,7 @@ class Bridge(models.Model):
     material = models.CharField(_("Baustoff"), max_length=20, choices=Material.choices)
     construction_type = models.CharField(_("Bauart"), max_length=100, blank=True)
     spans = models.PositiveSmallIntegerField(
-        _("Anzahl Felder"), default=1, validators=[MinValueValidator(1)]
+        _("Anzahl der Felder"), default=1, validators=[MinValueValidator(1)]
     )
     length_m = models.FloatField(_("Länge (m)"), validators=[MinValueValidator(0.1)])
     owner_department = models.CharField(_("Zuständiger Fachbereich"), max_length=200)
@@ -332,7 +332,7 @@ class Channel(models.Model):
         help_text=_("Nur für Beschleunigung und Dehnung (Messfenster mit Einzelwerten)."),
     )
     expected_interval_s = models.PositiveIntegerField(
-        _("Erwarteter Abstand der Meldungen (s)"), default=1800
+        _("Erwarteter Abstand der Messwerte (s)"), default=1800
     )
     window_s = models.PositiveIntegerField(
         _("Analysefenster (s)"),
@@ -370,7 +370,7 @@ class Channel(models.Model):
     # State of the running analysis
     level = models.SmallIntegerField(_("Stufe"), choices=Level.choices, default=Level.NORMAL)
     analysed_until = models.DateTimeField(_("Ausgewertet bis"), null=True, blank=True)
-    last_seen = models.DateTimeField(_("Letzte Meldung"), null=True, blank=True)
+    last_seen = models.DateTimeField(_("Letzter Messwert"), null=True, blank=True)
     trend_per_year = models.FloatField(_("Trend je Jahr"), null=True, blank=True)
     damage = models.FloatField(_("Schädigung (Miner-Summe)"), default=0.0)
     damage_seconds = models.FloatField(_("Ausgewertete Messdauer (s)"), default=0.0)
@@ -465,7 +465,7 @@ class Alert(models.Model):
     )
     kind = models.CharField(_("Art"), max_length=20, choices=AlertKind.choices)
     level = models.SmallIntegerField(_("Stufe"), choices=Level.choices)
-    message = models.TextField(_("Meldung"))
+    message = models.TextField(pgettext_lazy("bridge alert text", "Meldung"))
     observed_at = models.DateTimeField(_("Zeitpunkt in den Messdaten"))
     created_at = models.DateTimeField(_("Erkannt am"), default=timezone.now)
     updated_at = models.DateTimeField(_("Zuletzt bestätigt"), default=timezone.now)
@@ -482,8 +482,8 @@ class Alert(models.Model):
     resolved_at = models.DateTimeField(_("Erledigt am"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("Meldung")
-        verbose_name_plural = _("Meldungen")
+        verbose_name = pgettext_lazy("bridge alert", "Meldung")
+        verbose_name_plural = pgettext_lazy("bridge alert", "Meldungen")
         ordering = ["-observed_at"]
         indexes = [models.Index(fields=["bridge", "resolved_at"], name="bridge_alert_open")]
 

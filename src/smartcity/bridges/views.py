@@ -140,7 +140,10 @@ def _channel_charts(channel):
         y_label = channel.unit
     elif channel.kind == ChannelKind.ACCELERATION:
         columns = [
-            (_("Mode %(number)s (Hz)") % {"number": mode}, charts.points(stream, ENGINEER_DAYS))
+            (
+                _("Eigenform %(number)s (Hz)") % {"number": mode},
+                charts.points(stream, ENGINEER_DAYS),
+            )
             for (kind, mode), stream in sorted(derived.items())
             if kind == DerivedKind.FREQUENCY
         ]

@@ -62,7 +62,9 @@ def check(
     elif kind == "strain" and detail_category is None:
         errors["detail_category"] = _("Dehnungskanäle brauchen einen Kerbfall für die Ermüdung.")
     if expected_interval_s is not None and expected_interval_s <= 0:
-        errors["expected_interval_s"] = _("Der erwartete Meldeabstand muss größer als 0 sein.")
+        errors["expected_interval_s"] = _(
+            "Der erwartete Abstand der Messwerte muss größer als 0 sein."
+        )
     frequency = {
         "frequency_notice_limit": frequency_notice_limit,
         "frequency_drop_limit": frequency_drop_limit,

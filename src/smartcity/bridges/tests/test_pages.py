@@ -81,7 +81,7 @@ def test_engineer_view_needs_department_role(demo_bridges, client, cities):
     page = client.get(url).content.decode()
     assert "Spektrum des letzten Messfensters" in page
     assert "Rainflow-Histogramm" in page and "Restlebensdauer" in page
-    assert "Alarmverlauf" in page and "Quittieren" in page
+    assert "Verlauf der Meldungen" in page and "Quittieren" in page
 
 
 def test_limit_editing_validates_and_logs(bridge, client, cities):
