@@ -1,9 +1,10 @@
 """Alerts: raised de-duplicated per channel and kind, notified by e-mail and webhook, logged.
 
 An open alert of the same channel and kind absorbs repeated detections (``repeats``); only a
-new alert or a higher level notifies the department again: by e-mail and by a signed webhook
-call. They are sent by a background worker (``smartcity.bridges.jobs.notify``), queued when
-the transaction commits.
+new alert or a higher level notifies the department again: by e-mail to the bridge's alert
+address and to the staff of its owner department, and by a signed webhook call. They are sent
+by a background worker (``smartcity.bridges.jobs.notify``), queued when the transaction
+commits.
 """
 
 import hashlib
@@ -12,12 +13,14 @@ import json
 import time
 import urllib.request
 
-from django.core.mail import send_mail
+from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from smartcity.accounts.models import Membership
+from smartcity.accounts.roles import Role
 from smartcity.bridges.models import Alert, AlertLog, Level
 from smartcity.bridges.services.series import moment
 from smartcity.core.tasks import enqueue
@@ -73,7 +76,7 @@ def raise_alert(bridge, channel, kind: str, level: int, observed_at: float, mess
                 repeats=alert.repeats + 1, updated_at=timezone.now()
             )
             notify = False
-        if notify and (bridge.alert_email or bridge.alert_webhook):
+        if notify and (bridge.alert_email or bridge.alert_webhook or department_recipients(bridge)):
             alert_id = alert.pk
             transaction.on_commit(lambda: enqueue("smartcity.bridges.jobs.notify", alert_id))
     return alert, notify
@@ -143,11 +146,41 @@ def verify(
     return hmac.compare_digest(sign(secret, moment, body), signature or "")
 
 
+def department_recipients(bridge) -> list[str]:
+    """E-mail addresses of the bridge's owner department: active users with the department role
+    in the bridge's city whose role names that department (``Membership.organisation``, compared
+    without regard to case and surrounding spaces)."""
+    name = " ".join((bridge.owner_department or "").split()).casefold()
+    if not name:
+        return []
+    staff = (
+        Membership.objects.filter(
+            city_id=bridge.city_id, role=Role.DEPARTMENT, user__is_active=True
+        )
+        .exclude(user__email="")
+        .values_list("organisation", "user__email")
+    )
+    found = {
+        email for organisation, email in staff if " ".join(organisation.split()).casefold() == name
+    }
+    return sorted(found)
+
+
+def recipients(bridge) -> list[str]:
+    """The bridge's alert address and its department's staff, each once (ignoring case)."""
+    addresses = ([bridge.alert_email] if bridge.alert_email else []) + department_recipients(bridge)
+    unique = {}
+    for address in addresses:
+        unique.setdefault(address.strip().lower(), address.strip())
+    return list(unique.values())
+
+
 def send_notifications(alert: Alert) -> list[str]:
     """E-mail and webhook for one alert; each outcome is logged. Returns the channels used."""
     bridge = alert.bridge
     sent = []
-    if bridge.alert_email:
+    addresses = recipients(bridge)
+    if addresses:
         subject = SUBJECTS.get(alert.level, SUBJECTS[Level.NOTICE]) % {"bridge": bridge.name}
         body = "\n".join(
             [
@@ -156,15 +189,17 @@ def send_notifications(alert: Alert) -> list[str]:
                 _("Bauwerksnummer: %(number)s") % {"number": bridge.structure_number},
             ]
         )
+        # One message per address: staff do not see each other's addresses.
+        messages = [(subject, body, None, [address]) for address in addresses]
         try:
-            send_mail(subject, body, None, [bridge.alert_email])
+            send_mass_mail(messages)
         except Exception as error:  # noqa: BLE001 - any mail failure is logged, not raised
             AlertLog.objects.create(
                 alert=alert, action=AlertLog.Action.FAILED, detail=f"E-Mail: {error}"
             )
         else:
             AlertLog.objects.create(
-                alert=alert, action=AlertLog.Action.EMAIL, detail=bridge.alert_email
+                alert=alert, action=AlertLog.Action.EMAIL, detail=", ".join(addresses)
             )
             sent.append("email")
     if bridge.alert_webhook:

@@ -83,7 +83,7 @@ def create_bridge(city, number: int, *, calibration_days: int = 7, demo: bool = 
         construction_type="Durchlaufträger",
         spans=2 + number % 3,
         length_m=60.0,
-        owner_department="Tiefbauamt, Brücken und Ingenieurbauwerke",
+        owner_department="Tiefbauamt",  # as the demo staff's role: alerts reach them
         condition_grade=["2.1", "2.6", "1.8", "3.0", "2.4"][(number - 1) % 5],
         is_demo=demo,
     )

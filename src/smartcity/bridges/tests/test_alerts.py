@@ -11,7 +11,8 @@ import pytest
 from django.core import mail
 from django_q.models import OrmQ
 
-from smartcity.accounts.models import User
+from smartcity.accounts.models import Membership, User
+from smartcity.accounts.roles import Role
 from smartcity.bridges import jobs
 from smartcity.bridges.models import Alert, AlertKind, AlertLog, Level
 from smartcity.bridges.services import alerts
@@ -155,3 +156,60 @@ def test_each_bridge_has_its_own_key_and_a_given_key_is_kept(bridge, cities):
     third.save()
     assert other.alert_webhook_secret != third.alert_webhook_secret
     assert other.alert_webhook_secret not in json.dumps(other.thing.properties)
+
+
+def _member(city, username, role, organisation, active=True):
+    user = User.objects.create_user(
+        username=username, email=f"{username}@stadt.example", password="x" * 12, is_active=active
+    )
+    Membership.objects.create(user=user, city=city, role=role, organisation=organisation)
+    return user
+
+
+def test_alerts_reach_the_owner_departments_staff(
+    bridge, cities, django_capture_on_commit_callbacks
+):
+    dortmund, schwerte = cities["dortmund"], cities["schwerte"]
+    bridge.owner_department = "Tiefbauamt"
+    bridge.alert_email = ""
+    bridge.save()
+    _member(dortmund, "tina", Role.DEPARTMENT, "tiefbauamt ")  # case and spaces do not matter
+    _member(dortmund, "bruno", Role.DEPARTMENT, "Tiefbauamt")
+    _member(dortmund, "gerd", Role.DEPARTMENT, "Grünflächenamt")  # another department
+    _member(dortmund, "erna", Role.EDITOR, "Tiefbauamt")  # not department staff
+    _member(schwerte, "sven", Role.DEPARTMENT, "Tiefbauamt")  # another city
+    _member(dortmund, "alt", Role.DEPARTMENT, "Tiefbauamt", active=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        alert, notified = alerts.raise_alert(
+            bridge, channel(bridge, "R1"), AlertKind.LIMIT, Level.WARNING, START, "Riss"
+        )
+    assert notified and OrmQ.objects.count() == 1  # queued without alert_email or webhook
+    assert jobs.notify(alert.pk) == ["email"]
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "bruno@stadt.example",
+        "tina@stadt.example",
+    ]
+    assert all(len(message.to) == 1 for message in mail.outbox)  # nobody sees the others
+    assert mail.outbox[0].subject == f"Brückenmonitoring: Warnung für {bridge.name}"
+    logged = alert.log.get(action=AlertLog.Action.EMAIL).detail
+    assert "tina@stadt.example" in logged and "bruno@stadt.example" in logged
+
+
+def test_bridge_address_and_department_are_mailed_once_each(bridge, cities):
+    bridge.owner_department = "Tiefbauamt"
+    bridge.alert_email = "Bruno@Stadt.example"
+    bridge.save()
+    _member(cities["dortmund"], "bruno", Role.DEPARTMENT, "Tiefbauamt")
+    alert, _ = alerts.raise_alert(bridge, None, AlertKind.SILENT, Level.WARNING, START, "x")
+    assert jobs.notify(alert.pk) == ["email"]
+    assert [message.to for message in mail.outbox] == [["Bruno@Stadt.example"]]
+
+
+def test_without_address_webhook_or_staff_nothing_is_queued(
+    bridge, django_capture_on_commit_callbacks
+):
+    bridge.alert_email = ""
+    bridge.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        alerts.raise_alert(bridge, None, AlertKind.SILENT, Level.WARNING, START, "x")
+    assert OrmQ.objects.count() == 0
