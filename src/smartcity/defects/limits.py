@@ -1,4 +1,4 @@
-"""Rate limits for report submissions, counted in Django's cache (Redis in production).
+"""Rate limits for report submissions and supports, counted in Django's cache (Redis in production).
 
 Each limit is "at most N submissions per window" in fixed windows (the counter's key names
 the window, so the time until it ends is the ``Retry-After``). Counted per network address
@@ -27,6 +27,8 @@ DEFAULT_LIMITS = {
     "web_address": "10/h",
     "open311_address": "600/h",
     "open311_key": "600/h",
+    # The "support this report" button: every press counts, per network address.
+    "support_address": "30/h",
 }
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE = re.compile(r"^(\d+)/([1-9]\d*)?([smhd])$")

@@ -288,6 +288,10 @@ class Support(models.Model):
     )
     # A hash of the account or browser session, so one person counts once without storing who.
     fingerprint = models.CharField(max_length=64)
+    # A keyed hash of the network address (IPv6: its /64) and this report, so a second support
+    # without an account from the same address is not counted again (a new browser session
+    # is not a new person); not the address itself, and not comparable between reports.
+    address_mark = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -296,6 +300,7 @@ class Support(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["report", "fingerprint"], name="support_once")
         ]
+        indexes = [models.Index(fields=["report", "address_mark"], name="support_address")]
 
     def __str__(self):
         return f"{self.report_id}: {self.created_at:%Y-%m-%d}"

@@ -5,10 +5,12 @@ Every change goes through here, so a report arriving through Open311 takes the s
 """
 
 import hashlib
+import hmac
 import math
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -283,16 +285,36 @@ def fingerprint(user=None, session_key: str | None = None) -> str:
     return hashlib.sha256(basis.encode()).hexdigest()
 
 
+def address_mark(report: Report, address: str | None) -> str:
+    """A keyed hash of a supporter's network address for one report (see ``Support``)."""
+    if not address:
+        return ""
+    message = f"defects-support:{report.pk}:{address}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
 @transaction.atomic
-def support_report(report: Report, *, user=None, session_key: str | None = None) -> bool:
-    """Count one more supporter; False when this person already supports it."""
+def support_report(
+    report: Report, *, user=None, session_key: str | None = None, address: str | None = None
+) -> bool:
+    """Count one more supporter; False when this person already supports it.
+
+    A person with an account counts once per account. Without an account, once per browser
+    session and once per network address (``address``, IPv6 as its /64): a new session from
+    an address that supports the report already is not counted again."""
     if not report.is_open:
         raise _error("report", _("Diese Meldung ist bereits abgeschlossen."))
+    account = user if user is not None and user.is_authenticated else None
     mark = fingerprint(user, session_key)
+    place = address_mark(report, address)
+    # One support at a time per report, so two parallel ones from one address cannot both
+    # pass the check below (PostgreSQL row lock; SQLite writes one at a time anyway).
+    Report.objects.select_for_update().filter(pk=report.pk).values_list("pk").first()
+    seen_here = Support.objects.filter(report=report, address_mark=place)
+    if account is None and place and seen_here.exists():
+        return False
     _support, created = Support.objects.get_or_create(
-        report=report,
-        fingerprint=mark,
-        defaults={"user": user if user is not None and user.is_authenticated else None},
+        report=report, fingerprint=mark, defaults={"user": account, "address_mark": place}
     )
     if created:
         Report.objects.filter(pk=report.pk).update(supporter_count=F("supporter_count") + 1)

@@ -114,3 +114,56 @@ def test_open311_posts_are_limited_per_address_also_with_bad_keys(client, pothol
     assert response.status_code == 429
     assert b"<code>429</code>" in response.content and b"network address" in response.content
     assert Report.objects.count() == 0
+
+
+def test_the_support_button_is_limited_and_counts_an_address_once(pothole, settings):
+    from django.test import Client
+
+    from smartcity.defects import services
+
+    settings.DEFECTS_RATE_LIMITS = {"support_address": "3/h"}
+    report = services.create_report(
+        pothole.city, category=pothole, latitude=INSIDE[0], longitude=INSIDE[1],
+        description="Loch", source=Report.Source.WEB,
+    )  # fmt: skip
+    url = reverse("defects:support", kwargs={"city": "dortmund", "pk": report.pk})
+
+    def press(remote, client=None):
+        return (client or Client()).post(url, REMOTE_ADDR=remote)  # a new browser session
+
+    # A new browser session from the same address is not a new supporter …
+    assert press("198.51.100.7").status_code == 302
+    assert press("198.51.100.7").status_code == 302
+    report.refresh_from_db()
+    assert report.supporter_count == 1
+    # … nor is another device in the same IPv6 /64; another address is.
+    assert press("2001:db8:5:6::1").status_code == 302
+    assert press("2001:db8:5:6::2").status_code == 302
+    assert press("198.51.100.8").status_code == 302
+    report.refresh_from_db()
+    assert report.supporter_count == 3
+    # A person with an account counts once, whatever address they come from.
+    user = User.objects.create_user("clara", "clara@example.org", "pw-123-long")
+    member = Client()
+    member.force_login(user)
+    assert press("198.51.100.7", member).status_code == 302
+    report.refresh_from_db()
+    assert report.supporter_count == 4
+    # The fourth press from one address within the hour is refused, with a message.
+    refused = press("198.51.100.7")
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    page = refused.content.decode()
+    assert "sehr viele Unterstützungen" in page and "noch einmal" in page
+    assert press("198.51.100.9").status_code == 302  # other addresses are not affected
+    report.refresh_from_db()
+    assert report.supporter_count == 5
+    # Neither the stored marks nor anything else keeps the address itself.
+    from smartcity.defects.models import Support
+
+    marks = list(Support.objects.values_list("address_mark", flat=True))
+    assert len(marks) == 5 and all(len(mark) == 64 for mark in marks)
+    assert not any("198.51.100" in mark for mark in marks)
+    assert services.address_mark(report, "198.51.100.7") != services.address_mark(
+        Report(pk=report.pk + 1), "198.51.100.7"
+    )  # not comparable between reports

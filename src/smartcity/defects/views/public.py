@@ -124,6 +124,17 @@ def rate_limit_message(seconds: int) -> str:
     ) % {"minutes": minutes}
 
 
+def support_limit_message(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return ngettext(
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Unterstützungen. Bitte versuchen "
+        "Sie es in %(minutes)d Minute noch einmal.",
+        "Von Ihrem Anschluss kamen in kurzer Zeit sehr viele Unterstützungen. Bitte versuchen "
+        "Sie es in %(minutes)d Minuten noch einmal.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
 def report_thanks(request, city, token):
     city_obj = get_city(city)
     report = get_object_or_404(Report, city=city_obj, token=token)
@@ -131,7 +142,10 @@ def report_thanks(request, city, token):
 
 
 def report_detail(request, city, pk):
-    city_obj = get_city(city)
+    return _detail(request, get_city(city), pk)
+
+
+def _detail(request, city_obj, pk, status=200):
     report = get_object_or_404(
         Report.objects.public().prefetch_related(_reviewed_photos()), city=city_obj, pk=pk
     )
@@ -145,6 +159,7 @@ def report_detail(request, city, pk):
             "events": events,
             "can_handle": request.user.has_perm("defects.handle_reports", city_obj),
         },
+        status=status,
     )
 
 
@@ -152,11 +167,19 @@ def report_detail(request, city, pk):
 def report_support(request, city, pk):
     city_obj = get_city(city)
     report = get_object_or_404(Report, city=city_obj, pk=pk)
+    address = limits.client_address(request)
+    try:
+        limits.hit("support_address", address)
+    except limits.Limited as limited:
+        messages.error(request, support_limit_message(limited.retry_after))
+        response = _detail(request, city_obj, pk, status=429)
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     if not request.session.session_key:
         request.session.save()
     try:
         created = services.support_report(
-            report, user=request.user, session_key=request.session.session_key
+            report, user=request.user, session_key=request.session.session_key, address=address
         )
     except services.ReportInvalid as invalid:
         messages.error(request, " ".join(sum(invalid.errors.values(), [])))
