@@ -201,22 +201,59 @@ class QueueFilterForm(forms.Form):
         ]
 
 
-class BlackOutForm(forms.Form):
-    """One rectangle to black out, in percent of the photo's width and height."""
+MAX_BOXES = 5
+BOX_FIELDS = (
+    ("x", _("Links (%)"), 0),
+    ("y", _("Oben (%)"), 0),
+    ("width", _("Breite (%)"), 1),
+    ("height", _("Höhe (%)"), 1),
+)
 
-    x = forms.FloatField(label=_("Links (%)"), min_value=0, max_value=100)
-    y = forms.FloatField(label=_("Oben (%)"), min_value=0, max_value=100)
-    width = forms.FloatField(label=_("Breite (%)"), min_value=1, max_value=100)
-    height = forms.FloatField(label=_("Höhe (%)"), min_value=1, max_value=100)
+
+class BlackOutForm(forms.Form):
+    """Up to ``MAX_BOXES`` rectangles to black out in one pass (faces, number plates), each in
+    percent of the photo's width and height: fields ``x_1``, ``y_1``, ``width_1``,
+    ``height_1``, ``x_2`` … A rectangle left empty is skipped; at least one is needed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number in range(1, MAX_BOXES + 1):
+            for name, label, lowest in BOX_FIELDS:
+                self.fields[f"{name}_{number}"] = forms.FloatField(
+                    label=label, min_value=lowest, max_value=100, required=False
+                )
+
+    def rows(self) -> list[tuple[int, list]]:
+        """The bound fields per rectangle, for the template."""
+        return [
+            (number, [self[f"{name}_{number}"] for name, _label, _lowest in BOX_FIELDS])
+            for number in range(1, MAX_BOXES + 1)
+        ]
 
     def clean(self):
         data = super().clean()
-        if self.errors:
-            return data
-        if data["x"] + data["width"] > 100 or data["y"] + data["height"] > 100:
-            raise forms.ValidationError(_("Der Bereich muss innerhalb des Fotos liegen."))
+        self.boxes = []
+        for number in range(1, MAX_BOXES + 1):
+            names = [f"{name}_{number}" for name, _label, _lowest in BOX_FIELDS]
+            if any(name in self.errors for name in names):
+                continue  # the field's own message says what is wrong
+            values = [data.get(name) for name in names]
+            if all(value is None for value in values):
+                continue
+            if any(value is None for value in values):
+                self.add_error(
+                    None,
+                    _("Rechteck %(number)d: Bitte alle vier Zahlen angeben.") % {"number": number},
+                )
+                continue
+            x, y, width, height = values
+            if x + width > 100 or y + height > 100:
+                self.add_error(
+                    None,
+                    _("Rechteck %(number)d muss innerhalb des Fotos liegen.") % {"number": number},
+                )
+                continue
+            self.boxes.append((x / 100, y / 100, width / 100, height / 100))
+        if not self.boxes and not self.errors:
+            raise forms.ValidationError(_("Bitte markieren Sie mindestens einen Bereich."))
         return data
-
-    def box(self) -> tuple[float, float, float, float]:
-        data = self.cleaned_data
-        return (data["x"] / 100, data["y"] / 100, data["width"] / 100, data["height"] / 100)

@@ -230,16 +230,32 @@ def test_staff_forward_to_another_department_and_black_out_a_photo(
     url = reverse(
         "defects:review_photo", kwargs={"city": "dortmund", "pk": report.pk, "photo": photo.pk}
     )
-    bad = {"action": "black_out", "x": "80", "y": "0", "width": "50", "height": "10"}
-    client.post(url, bad)
-    photo.refresh_from_db()
-    assert photo.review == "pending"  # a box outside the photo changes nothing
+
+    def box(number, x, y, width, height):
+        return {f"x_{number}": x, f"y_{number}": y, f"width_{number}": width,
+                f"height_{number}": height}  # fmt: skip
+
+    inside = box(1, "0", "0", "20", "20")
+    for bad in (
+        box(1, "80", "0", "50", "10"),  # outside the photo
+        {**inside, **box(2, "80", "0", "50", "10")},  # one of two outside: none is applied
+        {**inside, "x_3": "10"},  # an incomplete rectangle
+        {},  # no rectangle at all
+    ):
+        response = client.post(url, {"action": "black_out", **bad}, follow=True)
+        assert "Schwärzen nicht möglich" in response.content.decode()
+        photo.refresh_from_db()
+        assert photo.review == "pending"  # nothing changed
+    # Two rectangles in one pass (the third one left empty is skipped).
+    both = {**box(1, "0", "0", "30", "30"), **box(3, "60", "60", "30", "30")}
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {"action": "black_out", "x": "0", "y": "0", "width": "50", "height": "50"})
+        client.post(url, {"action": "black_out", **both})
     photo.refresh_from_db()
     assert photo.review == "approved"
     image = Image.open(photo.image.path).convert("L")
-    assert image.getpixel((10, 10)) < 30 and image.getpixel((90, 90)) > 220
+    assert image.getpixel((10, 10)) < 30 and image.getpixel((75, 75)) < 30  # both black
+    assert image.getpixel((75, 10)) > 220 and image.getpixel((10, 75)) > 220  # the rest not
+    assert image.getpixel((45, 45)) > 220
     citizen = User.objects.create_user("neugierig", "n@example.org", "pw-123-long")
     client.force_login(citizen)
     assert client.post(url, {"action": "approve"}).status_code == 403

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from smartcity.accounts.roles import Role
 from smartcity.defects import services
-from smartcity.defects.forms import BlackOutForm, QueueFilterForm, StatusForm
+from smartcity.defects.forms import MAX_BOXES, BlackOutForm, QueueFilterForm, StatusForm
 from smartcity.defects.models import OPEN_STATUSES, Department, Photo, Report
 from smartcity.defects.views.common import base_url, get_city, map_config, map_csp
 
@@ -134,6 +134,7 @@ def work(request, city, pk):
             "photos": report.photos.all(),
             "can_review": request.user.has_perm("defects.review_photos", city_obj),
             "black_out_form": BlackOutForm(auto_id="blackout-%s"),
+            "black_out_max": MAX_BOXES,
         },
         status=400 if form.errors else 200,
     )
@@ -152,7 +153,7 @@ def review_photo(request, city, pk, photo):
             errors = [str(text) for texts in form.errors.values() for text in texts]
             messages.error(request, _("Schwärzen nicht möglich: %s") % " ".join(errors))
             return redirect("defects:work", city=city_obj.slug, pk=pk)
-        boxes = [form.box()]
+        boxes = form.boxes
     services.review_photo(
         photo_obj, request.user, approve=action in ("approve", "black_out"), boxes=boxes
     )

@@ -1,7 +1,8 @@
-/* Photo review: draw the rectangle to black out (faces, number plates) on the photo itself.
-   Dragging with mouse, pen or finger fills the numeric fields of the form (percent of width
-   and height); typing in the fields moves the drawn rectangle. Without this script, or by
-   keyboard, the numeric fields alone do the job. No inline code: loaded from our static. */
+/* Photo review: draw the rectangles to black out (faces, number plates) on the photo itself,
+   several in one pass. Each drag with mouse, pen or finger fills the next empty rectangle's
+   numeric fields (percent of width and height); typing in the fields moves the drawn
+   rectangle; "Rechteck N entfernen" empties one. Without this script, or by keyboard, the
+   numeric fields alone do the job (all rectangles are shown then). No inline code. */
 (function () {
   "use strict";
   var NAMES = ["x", "y", "width", "height"];
@@ -14,26 +15,65 @@
     if (!area) { return; }
     var canvas = area.querySelector(".blackout-canvas");
     var image = canvas.querySelector("img");
-    var box = canvas.querySelector(".blackout-box");
     var status = area.querySelector(".blackout-status");
-    var fields = {};
-    NAMES.forEach(function (name) { fields[name] = form.elements[name]; });
-    var start = null;
+    var more = form.querySelector(".blackout-more");
+    var rows = Array.prototype.map.call(form.querySelectorAll(".blackout-row"), function (row) {
+      var number = row.getAttribute("data-row");
+      var fields = {};
+      NAMES.forEach(function (name) { fields[name] = form.elements[name + "_" + number]; });
+      var box = document.createElement("div");
+      box.className = "blackout-box";
+      box.setAttribute("data-number", number);
+      box.setAttribute("aria-hidden", "true");
+      box.textContent = number;
+      box.hidden = true;
+      canvas.appendChild(box);
+      return { element: row, number: number, fields: fields, box: box,
+               remove: row.querySelector(".blackout-remove"), open: number === "1" };
+    });
+    var drawing = null;
     area.hidden = false;
 
-    function show(x, y, width, height) {
-      box.style.left = x + "%";
-      box.style.top = y + "%";
-      box.style.width = width + "%";
-      box.style.height = height + "%";
-      box.hidden = !(width > 0 && height > 0);
+    function values(row) {
+      return NAMES.map(function (name) { return parseFloat(row.fields[name].value); });
+    }
+    function filled(row) {
+      return values(row).every(function (value) { return isFinite(value); });
+    }
+    function empty(row) {
+      return NAMES.every(function (name) { return row.fields[name].value === ""; });
+    }
+    function announce(template, row, numbers) {
+      if (!status) { return; }
+      var text = status.getAttribute(template).replace("{number}", row.number);
+      if (numbers) {
+        text = text.replace("{x}", numbers[0]).replace("{y}", numbers[1])
+          .replace("{width}", numbers[2]).replace("{height}", numbers[3]);
+      }
+      status.textContent = text;
     }
 
-    function fromFields() {
-      var values = NAMES.map(function (name) { return parseFloat(fields[name].value); });
-      if (values.every(function (value) { return isFinite(value); })) {
-        show(values[0], values[1], values[2], values[3]);
-      }
+    function refresh() {
+      var anyFilled = rows.some(filled);
+      rows.forEach(function (row) {
+        var shown = filled(row);
+        if (shown) {
+          var v = values(row);
+          row.box.style.left = v[0] + "%";
+          row.box.style.top = v[1] + "%";
+          row.box.style.width = v[2] + "%";
+          row.box.style.height = v[3] + "%";
+          shown = v[2] > 0 && v[3] > 0;
+        }
+        row.box.hidden = !shown;
+        row.element.hidden = !(row.open || !empty(row));
+        if (row.remove) { row.remove.hidden = empty(row); }
+        // The first rectangle is needed only while no other one is given.
+        NAMES.forEach(function (name) {
+          row.fields[name].required = row.number === "1" && !anyFilled;
+        });
+      });
+      if (more) { more.hidden = !rows.some(function (row) { return row.element.hidden; }); }
     }
 
     function point(event) {
@@ -46,43 +86,67 @@
 
     function update(event) {
       var here = point(event);
+      var start = drawing.start;
       var x = tenth(Math.min(start.x, here.x));
       var y = tenth(Math.min(start.y, here.y));
-      var width = tenth(Math.min(Math.abs(here.x - start.x), 100 - x));
-      var height = tenth(Math.min(Math.abs(here.y - start.y), 100 - y));
-      fields.x.value = x;
-      fields.y.value = y;
-      fields.width.value = width;
-      fields.height.value = height;
-      show(x, y, width, height);
-      return [x, y, width, height];
+      var numbers = [x, y, tenth(Math.min(Math.abs(here.x - start.x), 100 - x)),
+                     tenth(Math.min(Math.abs(here.y - start.y), 100 - y))];
+      NAMES.forEach(function (name, index) { drawing.row.fields[name].value = numbers[index]; });
+      refresh();
+      return numbers;
     }
 
     canvas.addEventListener("pointerdown", function (event) {
       if (event.button !== 0) { return; }
       event.preventDefault();
-      start = point(event);
+      var row = rows.filter(empty)[0];
+      if (!row) { announce("data-full", rows[0]); return; }
+      row.open = true;
+      drawing = { row: row, start: point(event) };
       canvas.setPointerCapture(event.pointerId);
       update(event);
     });
     canvas.addEventListener("pointermove", function (event) {
-      if (start) { update(event); }
+      if (drawing) { update(event); }
     });
     function finish(event) {
-      if (!start) { return; }
-      var values = update(event);
-      start = null;
+      if (!drawing) { return; }
+      var numbers = update(event);
+      var row = drawing.row;
+      drawing = null;
       if (canvas.hasPointerCapture(event.pointerId)) { canvas.releasePointerCapture(event.pointerId); }
-      if (status) {
-        status.textContent = status.getAttribute("data-template")
-          .replace("{x}", values[0]).replace("{y}", values[1])
-          .replace("{width}", values[2]).replace("{height}", values[3]);
+      if (numbers[2] > 0 && numbers[3] > 0) {
+        announce("data-template", row, numbers);
+      } else {  // a click without dragging draws nothing
+        NAMES.forEach(function (name) { row.fields[name].value = ""; });
+        row.open = row.number === "1";
+        refresh();
       }
     }
     canvas.addEventListener("pointerup", finish);
     canvas.addEventListener("pointercancel", finish);
-    NAMES.forEach(function (name) { fields[name].addEventListener("input", fromFields); });
-    fromFields();
+
+    rows.forEach(function (row) {
+      NAMES.forEach(function (name) { row.fields[name].addEventListener("input", refresh); });
+      if (!row.remove) { return; }
+      row.remove.addEventListener("click", function () {
+        NAMES.forEach(function (name) { row.fields[name].value = ""; });
+        row.open = row.number === "1";
+        refresh();
+        announce("data-removed", row);
+        (row.open ? row.fields.x : (more && !more.hidden ? more : rows[0].fields.x)).focus();
+      });
+    });
+    if (more) {
+      more.addEventListener("click", function () {
+        var row = rows.filter(function (candidate) { return candidate.element.hidden; })[0];
+        if (!row) { return; }
+        row.open = true;
+        refresh();
+        row.fields.x.focus();
+      });
+    }
+    refresh();
   }
 
   Array.prototype.forEach.call(document.querySelectorAll("form.black-out"), setUp);
