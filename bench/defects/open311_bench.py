@@ -1,4 +1,4 @@
-# ruff: noqa: S311, S603, S608 - seeded test data, our own server, placeholders built here
+# ruff: noqa: S311, S603, S608, S106 - seeded test data, our own server, placeholders built here
 """Benchmark: Open311 ``requests.json`` (bbox + status + date window, page size 100) and the
 duplicate check at a point, over HTTP with concurrent clients, as a ratio to the same queries
 run directly in SQL (same indexes, same number of concurrent clients) in the same run.
@@ -13,6 +13,7 @@ database is created if missing and its defects tables are emptied first.
 """
 
 import argparse
+import asyncio
 import http.client
 import os
 import random
@@ -66,7 +67,7 @@ def create_postgres_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def populate(count: int, seed: int = 7) -> dict:
+def populate(count: int, seed: int = 7, reuse: bool = False) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
@@ -78,6 +79,12 @@ def populate(count: int, seed: int = 7) -> dict:
     call_command("migrate", verbosity=0)
     load_cities()
     demo.load_categories()
+    if reuse and Report.objects.filter(token__startswith="bench-").count() == count == (
+        Report.objects.count()
+    ):
+        print(f"{count} reports from an earlier run reused ({connection.vendor})")
+        city = City.objects.get(slug="dortmund")
+        return {"city": city, "categories": list(Category.objects.filter(city=city))}
     Event.objects.all().delete()
     Photo.objects.all().delete()
     Support.objects.all().delete()
@@ -127,13 +134,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(workers: int) -> tuple[subprocess.Popen, int]:
+def start_server(workers: int, threads: int | None) -> tuple[subprocess.Popen, int]:
     port = free_port()
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join([str(ROOT / "src"), str(Path(__file__).parent)]),
         DJANGO_SETTINGS_MODULE="bench_settings",
     )
+    if threads:
+        env["SMARTCITY_SERVER_THREADS"] = str(threads)
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "smartcity.asgi:application", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(workers), "--no-access-log", "--log-level",
@@ -173,8 +182,19 @@ def duplicate_params(rng: random.Random, categories) -> dict:
     }
 
 
-def run_concurrently(clients: int, total: int, work) -> dict:
-    """``work(rng, state)`` does one request; returns latency figures and throughput."""
+def summary(latencies: list[float], wall: float) -> dict:
+    latencies.sort()
+    return {
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
+        "rps": len(latencies) / wall,
+    }
+
+
+def run_concurrently(clients: int, total: int, work, make_args) -> dict:
+    """SQL side: ``clients`` threads, each with its own database connection, run
+    ``work(args, state)`` until ``total`` calls are done; the arguments are made outside the
+    timed part."""
     latencies: list[float] = []
     lock = threading.Lock()
     counter = iter(range(total))
@@ -187,8 +207,9 @@ def run_concurrently(clients: int, total: int, work) -> dict:
             with lock:
                 if next(counter, None) is None:
                     break
+            args = make_args(rng)
             began = time.perf_counter()
-            work(rng, state)
+            work(args, state)
             mine.append(time.perf_counter() - began)
         with lock:
             latencies.extend(mine)
@@ -201,36 +222,72 @@ def run_concurrently(clients: int, total: int, work) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    wall = time.perf_counter() - began
-    latencies.sort()
-    return {
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-        "rps": len(latencies) / wall,
-    }
+    return summary(latencies, time.perf_counter() - began)
 
 
-def http_worker(port: int, path_for):
-    def work(rng, state):
-        if "connection" not in state:
-            state["connection"] = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            state["close"] = state["connection"].close
-        state["connection"].request("GET", path_for(rng))
-        response = state["connection"].getresponse()
-        body = response.read()
-        if response.status != 200:
-            raise SystemExit(f"HTTP {response.status}: {body[:300]!r}")
+async def _read_body(reader, head: bytes) -> bytes:
+    length, chunked = 0, False
+    for line in head.split(b"\r\n")[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding" and b"chunked" in value.lower():
+            chunked = True
+    if not chunked:
+        return await reader.readexactly(length)
+    body = b""
+    while True:
+        size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+        body += await reader.readexactly(size + 2)
+        if size == 0:
+            return body
 
-    return work
+
+def run_http(port: int, clients: int, total: int, path_for) -> dict:
+    """HTTP side: ``clients`` keep-alive connections driven by one asyncio loop (a few tens
+    of microseconds per request, so the client does not eat the shared cores the server
+    needs); the whole answer is read; paths are made outside the timed part."""
+
+    async def main():
+        latencies: list[float] = []
+        counter = iter(range(total))
+
+        async def client(index):
+            rng = random.Random(1000 + index)
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            try:
+                while next(counter, None) is not None:
+                    request = f"GET {path_for(rng)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    began = time.perf_counter()
+                    writer.write(request.encode())
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    body = await _read_body(reader, head)
+                    latencies.append(time.perf_counter() - began)
+                    if head[9:12] != b"200":
+                        raise SystemExit(f"HTTP {head[:12]!r}: {body[:300]!r}")
+            finally:
+                writer.close()
+
+        began = time.perf_counter()
+        await asyncio.gather(*(client(index) for index in range(clients)))
+        return summary(latencies, time.perf_counter() - began)
+
+    try:
+        import uvloop
+
+        return uvloop.run(main())
+    except ImportError:
+        return asyncio.run(main())
 
 
-def sql_worker(sql: str, args_for):
+def sql_worker(sql: str):
     from django.db import connection
 
-    def work(rng, state):
+    def work(args, state):
         with connection.cursor() as cursor:
-            cursor.execute(sql, args_for(rng))
-            cursor.fetchall()
+            cursor.execute(sql, args)
+            cursor.fetchall()  # all rows, converted to Python values
         state["close"] = connection.close
 
     return work
@@ -242,11 +299,17 @@ def main() -> None:
     parser.add_argument("--full", action="store_true", help="200,000 reports")
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=800, help="per scenario")
-    parser.add_argument("--server-workers", type=int, default=2)
+    parser.add_argument("--server-workers", type=int, default=2, help="uvicorn processes")
+    parser.add_argument(
+        "--server-threads", type=int, default=None, help="request threads per process"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the reports of an earlier run of this size"
+    )
     args = parser.parse_args()
     count = 200_000 if args.full else args.reports
     configure(os.environ.get("SMARTCITY_BENCH_DATABASE_URL"))
-    data = populate(count)
+    data = populate(count, reuse=args.reuse)
     city, categories = data["city"], data["categories"]
     placeholders = ", ".join(["%s"] * len(OPEN))
 
@@ -298,7 +361,7 @@ def main() -> None:
         lat, lon = p["lat"], p["lon"]
         return [p["category"].pk, *OPEN, since, lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
-    process, port = start_server(args.server_workers)
+    process, port = start_server(args.server_workers, args.server_threads)
     try:
         scenarios = [
             (
@@ -309,18 +372,20 @@ def main() -> None:
             ),
             ("duplicate check at a point", duplicate_path, duplicate_sql, duplicate_args),
         ]
-        print(f"{args.clients} concurrent clients, {args.requests} requests per measurement")
-        # The framework's floor on this machine: the cheapest request the server answers.
-        floor = run_concurrently(
-            args.clients, args.requests, http_worker(port, lambda r: "/healthz")
+        print(
+            f"{args.clients} concurrent clients, {args.requests} requests per measurement; "
+            f"uvicorn {args.server_workers} processes × {args.server_threads or 'default'} "
+            f"threads; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
+        # The framework's floor on this machine: the cheapest request the server answers.
+        floor = run_http(port, args.clients, args.requests, lambda r: "/healthz")
         print("\nserver floor (GET /healthz, one SELECT 1)")
         print(f"  HTTP  p50 {floor['p50_ms']:7.2f} ms  "
               f"p99 {floor['p99_ms']:7.2f} ms  {floor['rps']:8.1f} req/s")  # fmt: skip
         for name, path_for, sql, args_for in scenarios:
-            run_concurrently(args.clients, args.clients * 4, http_worker(port, path_for))  # warm-up
-            served = run_concurrently(args.clients, args.requests, http_worker(port, path_for))
-            direct = run_concurrently(args.clients, args.requests, sql_worker(sql, args_for))
+            run_http(port, args.clients, args.clients * 4, path_for)  # warm-up
+            served = run_http(port, args.clients, args.requests, path_for)
+            direct = run_concurrently(args.clients, args.requests, sql_worker(sql), args_for)
             print(f"\n{name}")
             print(f"  HTTP  p50 {served['p50_ms']:7.2f} ms  p99 {served['p99_ms']:7.2f} ms  "
                   f"{served['rps']:8.1f} req/s")  # fmt: skip
@@ -329,6 +394,7 @@ def main() -> None:
             print(f"  ratio p50 {served['p50_ms'] / direct['p50_ms']:.2f}×  "
                   f"p99 {served['p99_ms'] / direct['p99_ms']:.2f}×  "
                   f"throughput {direct['rps'] / served['rps']:.2f}× (target < 3×)")  # fmt: skip
+        print(f"\nload average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     finally:
         process.terminate()
         process.wait(timeout=30)

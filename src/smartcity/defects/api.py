@@ -3,14 +3,16 @@
 import orjson
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
 from smartcity.core.models import City
-from smartcity.defects import addresses, services
-from smartcity.defects.models import Category, Status
+from smartcity.defects import addresses, nearby
+from smartcity.defects.models import Status
 
 router = Router(tags=["defects"])
+PK_MARK = 987654321  # stands for the report id in a URL reversed once per request
 
 
 class DuplicateQuery(Schema):
@@ -44,30 +46,27 @@ class AddressOut(Schema):
     summary="Offene Meldungen derselben Kategorie in 50 m Umkreis (letzte 30 Tage)",
 )
 def duplicates(request, city: str, query: Query[DuplicateQuery]):
-    # One query for city and category: this runs on every tap in the report form.
-    found = (
-        Category.objects.filter(city__slug=city, code=query.category, active=True)
-        .select_related("city")
-        .order_by()[:1]
-    )
-    category = found[0] if found else None
-    if category is None:
+    # One query for category and candidates: this runs on every tap in the report form.
+    found = nearby.duplicate_hint(city, query.category, query.lat, query.lon)
+    if found is None:
         raise HttpError(404, "Diese Kategorie gibt es hier nicht.")
+    category_name, rows = found
     labels = {value: str(label) for value, label in Status.choices}
+    page = reverse("defects:detail", kwargs={"city": city, "pk": PK_MARK})
     # Built here in the documented shape (``Candidate``) and sent as is: no schema pass per row.
     candidates = [
         {
-            "id": report.pk,
-            "url": report.get_absolute_url(),
-            "category": report.category.name,
-            "status": report.status,
-            "status_label": labels[report.status],
-            "description": report.description[:200],
-            "distance_m": round(report.distance),
-            "supporters": report.supporter_count,
-            "created_at": report.created_at.isoformat(),
+            "id": pk,
+            "url": page.replace(str(PK_MARK), str(pk)),
+            "category": category_name,
+            "status": status,
+            "status_label": labels[status],
+            "description": description[:200],
+            "distance_m": round(distance),
+            "supporters": supporters,
+            "created_at": created_at.isoformat(),
         }
-        for report in services.duplicate_candidates(category, query.lat, query.lon)[:5]
+        for pk, status, description, distance, supporters, created_at in rows[:5]
     ]
     return HttpResponse(orjson.dumps(candidates), content_type="application/json")
 

@@ -1,7 +1,7 @@
 """Reports near a point: the duplicate hint ("Ist es eine dieser Meldungen?")."""
 
 import math
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
@@ -67,3 +67,80 @@ def duplicate_candidates(category: Category, latitude: float, longitude: float, 
         report.category = category
         report.city = category.city
     return found
+
+
+_HINT_SQL: dict[str, str] = {}
+
+
+def _hint_sql(connection) -> str:
+    """One statement for the whole duplicate hint: the category (by city slug and code) and,
+    left-joined, its open reports of the last 30 days inside the circle's bounding box. The
+    box uses the index ``report_duplicate_check`` (category, status, latitude, longitude).
+    Built once from the models' table and column names, so no ORM compilation per request."""
+    sql = _HINT_SQL.get(connection.vendor)
+    if sql is None:
+        from smartcity.core.models import City
+
+        quote = connection.ops.quote_name
+        names = {"statuses": ", ".join(["%s"] * len(OPEN_STATUSES))}
+        for prefix, model in (("r", Report), ("c", Category), ("ci", City)):
+            names[f"{prefix}_table"] = quote(model._meta.db_table)
+            for field in model._meta.concrete_fields:
+                names[f"{prefix}_{field.name}"] = f"{prefix}.{quote(field.column)}"
+        # Only quoted table and column names of our models go into the text; values are
+        # parameters.
+        sql = (  # noqa: S608
+            "SELECT {c_id}, {c_name}, {r_id}, {r_status}, {r_description}, {r_latitude}, "
+            "{r_longitude}, {r_supporter_count}, {r_created_at} "
+            "FROM {c_table} c INNER JOIN {ci_table} ci ON {ci_id} = {c_city} "
+            "LEFT OUTER JOIN {r_table} r ON {r_category} = {c_id} "
+            "AND {r_status} IN ({statuses}) AND {r_created_at} >= %s "
+            "AND {r_latitude} >= %s AND {r_latitude} <= %s "
+            "AND {r_longitude} >= %s AND {r_longitude} <= %s "
+            "WHERE {ci_slug} = %s AND {c_code} = %s AND {c_active} = %s ORDER BY {c_id}"
+        ).format(**names)
+        _HINT_SQL[connection.vendor] = sql
+    return sql
+
+
+def duplicate_hint(city_slug: str, code: str, latitude: float, longitude: float, now=None):
+    """What the report form's duplicate hint shows, with one query: ``None`` when the city has
+    no such active category, else the open reports of the same category within 50 m from the
+    last 30 days, nearest first, as ``(category_name, rows)`` where each row is
+    ``(id, status, description, distance_m, supporter_count, created_at)``. The same reports
+    as :func:`duplicate_candidates`."""
+    from django.db import connection
+
+    now = now or timezone.now()
+    south, north, west, east = _bounding_box(latitude, longitude, DUPLICATE_RADIUS_M)
+    params = [
+        *OPEN_STATUSES,
+        connection.ops.adapt_datetimefield_value(now - timedelta(days=DUPLICATE_DAYS)),
+        south,
+        north,
+        west,
+        east,
+        city_slug,
+        code,
+        True,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_hint_sql(connection), params)
+        rows = cursor.fetchall()
+    if not rows:
+        return None
+    category_id, category_name = rows[0][0], rows[0][1]
+    found = []
+    for row in rows:
+        if row[0] != category_id or row[2] is None:  # another category; no report joined
+            continue
+        distance = distance_m(latitude, longitude, row[5], row[6])
+        if distance <= DUPLICATE_RADIUS_M:
+            created = row[8]
+            if isinstance(created, str):
+                created = datetime.fromisoformat(created)
+            if timezone.is_naive(created):  # SQLite: stored in UTC without an offset
+                created = created.replace(tzinfo=UTC)
+            found.append((row[2], row[3], row[4], distance, row[7], created))
+    found.sort(key=lambda item: item[3])
+    return category_name, found

@@ -2,7 +2,7 @@
 
 import functools
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -40,11 +40,31 @@ def _jurisdiction(request, city_slug):
     slug = city_slug or given
     if not slug:
         raise Open311Error(400, "jurisdiction_id: required (dortmund, schwerte, …)")
-    try:
-        # The boundary (possibly a large polygon) is read only when a POST checks a place.
-        return City.objects.defer("boundary", "description").get(slug=slug)
-    except City.DoesNotExist:
-        raise Open311Error(404, f"jurisdiction_id: unknown jurisdiction {slug!r}") from None
+    city = city_by_slug(slug)
+    if city is None:
+        raise Open311Error(404, f"jurisdiction_id: unknown jurisdiction {slug!r}")
+    return city
+
+
+_CITY_COLUMNS = ("id", "slug", "name")
+
+
+def city_by_slug(slug: str):
+    """The city with only id, slug and name read (every Open311 request asks this first):
+    one plain statement, no ORM compilation; other fields (the boundary, possibly a large
+    polygon, read only when a POST checks a place) load on first use."""
+    # In the model's field order, as from_db() expects them.
+    fields = [field for field in City._meta.concrete_fields if field.name in _CITY_COLUMNS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    table = quote(City._meta.db_table)
+    slug_column = quote(City._meta.get_field("slug").column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} FROM {table} WHERE {slug_column} = %s", [slug])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    return City.from_db(connection.alias, [field.attname for field in fields], row)
 
 
 def _only_get(request):

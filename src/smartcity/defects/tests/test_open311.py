@@ -461,3 +461,22 @@ def test_a_category_without_department_and_without_default_is_400_not_404(client
     assert response.status_code == 400
     assert response.json()[0]["description"].startswith("service_code:")
     assert Report.objects.count() == 0
+
+
+def test_the_jurisdiction_is_read_with_one_small_query(pothole):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartcity.defects.open311.views import city_by_slug
+
+    with CaptureQueriesContext(connection) as queries:
+        city = city_by_slug("dortmund")
+    assert len(queries) == 1 and "boundary" not in queries[0]["sql"]
+    assert (city.pk, city.slug, city.name) == (
+        pothole.city.pk,
+        pothole.city.slug,
+        pothole.city.name,
+    )
+    assert "boundary" in city.get_deferred_fields()  # loaded only when used
+    assert city.boundary == pothole.city.boundary
+    assert city_by_slug("atlantis") is None

@@ -112,6 +112,34 @@ def test_duplicate_candidates_are_open_same_category_near_and_recent(pothole, ci
     assert [report.pk for report in found] == [near.pk]
     assert 20 < found[0].distance < 25
 
+    # The form's hint asks the same in one query (category and candidates together).
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartcity.defects import nearby
+
+    second = make(pothole, lat=INSIDE[0] + 0.0003)
+    with CaptureQueriesContext(connection) as queries:
+        name, rows = nearby.duplicate_hint("dortmund", "schlagloch", INSIDE[0] + 0.0002, INSIDE[1])
+    assert len(queries) == 1
+    assert name == pothole.name
+    assert [row[0] for row in rows] == [second.pk, near.pk]  # nearest first
+    assert [row[0] for row in rows] == [
+        report.pk
+        for report in services.duplicate_candidates(pothole, INSIDE[0] + 0.0002, INSIDE[1])
+    ]
+    assert rows[1][3] == pytest.approx(found[0].distance)
+    assert rows[1][5] == Report.objects.get(pk=near.pk).created_at
+    assert len(nearby.duplicate_hint("dortmund", "laterne", INSIDE[0], INSIDE[1])[1]) == 1
+    far = (INSIDE[0] + 0.002, INSIDE[1])  # about 220 m away: the category, no candidates
+    assert nearby.duplicate_hint("dortmund", "laterne", *far) == (light.name, [])
+    # Schwerte's own pothole category: Dortmund's reports are not its candidates.
+    assert nearby.duplicate_hint("schwerte", "schlagloch", INSIDE[0], INSIDE[1])[1] == []
+    assert nearby.duplicate_hint("dortmund", "gibtsnicht", INSIDE[0], INSIDE[1]) is None
+    pothole.active = False
+    pothole.save()
+    assert nearby.duplicate_hint("dortmund", "schlagloch", INSIDE[0], INSIDE[1]) is None
+
 
 def test_support_counts_each_person_once(pothole):
     report = make(pothole)
