@@ -151,6 +151,23 @@ def _key(stream):
     return (type(stream).__name__, stream.pk)
 
 
+def with_default_feature(datastreams):
+    """The Datastreams queryset annotated with the FeatureOfInterest made from each one's
+    Thing's first Location (id and geometry), so that storing needs no query for it."""
+    first_location = (
+        Thing.locations.through.objects.filter(thing_id=OuterRef(OuterRef("thing_id")))
+        .order_by("location_id")
+        .values("location_id")[:1]
+    )
+    feature = FeatureOfInterest.objects.filter(generated_from_id=Subquery(first_location)).order_by(
+        "pk"
+    )
+    return datastreams.annotate(
+        default_feature=Subquery(feature.values("pk")[:1]),
+        default_geometry=Subquery(feature.values("feature")[:1]),
+    )
+
+
 def default_features(streams) -> tuple[dict, dict]:
     """The FeatureOfInterest for Observations without one, per stream (``_key``): the
     feature made from the Thing's first Location — for all streams in one query that also
@@ -158,6 +175,18 @@ def default_features(streams) -> tuple[dict, dict]:
     where it does not exist yet. Returns ({key: feature id}, {feature id: feature})."""
     if not streams:
         return {}, {}
+    if all(getattr(stream, "default_feature", None) is not None for stream in streams):
+        # Already read with the streams (``with_default_feature``): no query.
+        found, features = {}, {}
+        for stream in streams:
+            geometry = stream.default_geometry
+            if isinstance(geometry, str):
+                geometry = orjson.loads(geometry)
+            found[_key(stream)] = stream.default_feature
+            features[stream.default_feature] = FeatureOfInterest(
+                pk=stream.default_feature, feature=geometry
+            )
+        return found, features
     through = Thing.locations.through
     feature = FeatureOfInterest.objects.filter(generated_from_id=OuterRef("location_id")).order_by(
         "pk"

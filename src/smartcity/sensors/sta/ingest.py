@@ -297,6 +297,7 @@ def process(jobs) -> list:
     from smartcity.sensors.errors import SensorError
     from smartcity.sensors.models import Datastream
     from smartcity.sensors.services import store_groups
+    from smartcity.sensors.services.observations import with_default_feature
     from smartcity.sensors.sta.entities import OBSERVATION
     from smartcity.sensors.sta.query import Options
     from smartcity.sensors.sta.resources import Visibility
@@ -310,7 +311,7 @@ def process(jobs) -> list:
         for secret in {job.secret for job in jobs}
     }
     wanted = {job.stream_id for job in jobs if allowed[job.secret]}
-    streams = Datastream.objects.select_related("thing").in_bulk(wanted)
+    streams = with_default_feature(Datastream.objects.select_related("thing")).in_bulk(wanted)
     groups, members = {}, {}
     for index, job in enumerate(jobs):
         stream = streams.get(job.stream_id)
