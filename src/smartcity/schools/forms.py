@@ -40,6 +40,29 @@ class JoinForm(forms.Form):
     )
 
 
+class NewPasswordForm(forms.Form):
+    """A pupil's own password after a one-time password from the teacher."""
+
+    password = forms.CharField(
+        label=_("Neues Passwort"),
+        min_length=6,
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Mindestens 6 Zeichen. Merk es dir gut!"),
+    )
+    repeat = forms.CharField(
+        label=_("Neues Passwort wiederholen"),
+        max_length=100,
+        widget=forms.PasswordInput(render_value=False),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("repeat"):
+            self.add_error("repeat", _("Die beiden Passwörter sind nicht gleich."))
+        return data
+
+
 class PupilLoginForm(forms.Form):
     code = forms.CharField(label=_("Klassencode"), max_length=12)
     nickname = forms.CharField(label=_("Spitzname"), max_length=30)

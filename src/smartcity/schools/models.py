@@ -258,6 +258,11 @@ class Pupil(models.Model):
     school_class = models.ForeignKey(SchoolClass, on_delete=models.CASCADE, related_name="pupils")
     nickname = models.CharField(_("Spitzname"), max_length=30)
     password = models.CharField(max_length=128)
+    must_change_password = models.BooleanField(
+        _("Muss das Passwort ändern"),
+        default=False,
+        help_text=_("Nach dem Zurücksetzen durch die Lehrkraft: bei der nächsten Anmeldung."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,6 +1,7 @@
 """The schools capability's logic: setting up rooms with their sensors, the dashboard's figures,
 classes and pupils. Used by views, the API, admin, the simulator and the demo alike."""
 
+import secrets
 from dataclasses import dataclass
 from datetime import time
 
@@ -187,6 +188,27 @@ def join_class(code: str, nickname: str, password: str) -> Pupil:
     pupil.set_password(password)
     pupil.save()
     return pupil
+
+
+# No 0/o, 1/l/i: a one-time password is read off a screen and typed by a child.
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+ONE_TIME_LENGTH = 8
+
+
+def reset_pupil_password(pupil: Pupil) -> str:
+    """A new one-time password for ``pupil`` (returned once, stored only as a hash); the pupil
+    must choose their own at the next login, and every open session of theirs ends."""
+    password = "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(ONE_TIME_LENGTH))
+    pupil.set_password(password)
+    pupil.must_change_password = True
+    pupil.save(update_fields=["password", "must_change_password"])
+    return password
+
+
+def change_pupil_password(pupil: Pupil, password: str) -> None:
+    pupil.set_password(password)
+    pupil.must_change_password = False
+    pupil.save(update_fields=["password", "must_change_password"])
 
 
 def authenticate_pupil(code: str, nickname: str, password: str) -> Pupil | None:

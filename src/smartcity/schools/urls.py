@@ -24,6 +24,7 @@ urlpatterns = [
     path("<slug:city>/werkbank/beitreten/", workbench.join, name="join"),
     path("<slug:city>/werkbank/anmelden/", workbench.login, name="pupil_login"),
     path("<slug:city>/werkbank/abmelden/", workbench.logout, name="pupil_logout"),
+    path("<slug:city>/werkbank/passwort/", workbench.pupil_password, name="pupil_password"),
     path("<slug:city>/werkbank/export.<str:fmt>", workbench.export, name="export"),
     path("<slug:city>/werkbank/lehrkraft/", workbench.teacher, name="teacher"),
     path("<slug:city>/werkbank/aufgabe/<int:task>/", workbench.task, name="task"),

@@ -12,6 +12,7 @@ from datetime import timedelta
 import numpy as np
 from django.contrib import messages
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,11 +28,12 @@ from smartcity.schools.forms import (
     AnswerForm,
     ClassForm,
     JoinForm,
+    NewPasswordForm,
     PupilLoginForm,
     SelectionForm,
     TaskForm,
 )
-from smartcity.schools.models import UNITS, Answer, Quantity, SchoolClass, Task
+from smartcity.schools.models import UNITS, Answer, Pupil, Quantity, SchoolClass, Task
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAIR_TABLE_ROWS = 300
@@ -274,8 +276,7 @@ def join(request, city):
                 _count_failure("code", address)
             form.add_error(error.field, error.message)
         else:
-            request.session.cycle_key()
-            request.session[access.PUPIL_SESSION_KEY] = pupil.pk
+            access.log_in_pupil(request, pupil)
             messages.success(
                 request,
                 _("Willkommen in der Klasse %(name)s! Du kannst jetzt loslegen.")
@@ -305,9 +306,14 @@ def login(request, city):
                 "password",
                 _("Klassencode, Spitzname oder Passwort stimmen nicht. Versuch es noch einmal."),
             )
-        else:
+        elif pupil.must_change_password:
+            # Logged in with the teacher's one-time password: first a password of their own.
             request.session.cycle_key()
-            request.session[access.PUPIL_SESSION_KEY] = pupil.pk
+            request.session.pop(access.PUPIL_SESSION_KEY, None)
+            request.session[access.PUPIL_PENDING_KEY] = pupil.pk
+            return redirect("schools:pupil_password", city=city_obj.slug)
+        else:
+            access.log_in_pupil(request, pupil)
             return redirect("schools:workbench", city=city_obj.slug)
     return render(
         request,
@@ -317,9 +323,31 @@ def login(request, city):
     )
 
 
+@never_cache
+def pupil_password(request, city):
+    """After a login with a one-time password: the pupil chooses a password of their own."""
+    city_obj = access.get_city(city)
+    pupil = access.pending_pupil(request)
+    if pupil is None or pupil.school_class.school.city_id != city_obj.pk:
+        return redirect("schools:pupil_login", city=city_obj.slug)
+    form = NewPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_pupil_password(pupil, form.cleaned_data["password"])
+        access.log_in_pupil(request, pupil)
+        messages.success(request, _("Dein neues Passwort ist gespeichert."))
+        return redirect("schools:workbench", city=city_obj.slug)
+    return render(
+        request,
+        "schools/pupil_password.html",
+        {"city": city_obj, "pupil": pupil, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
 @require_POST
 def logout(request, city):
-    request.session.pop(access.PUPIL_SESSION_KEY, None)
+    for key in (access.PUPIL_SESSION_KEY, access.PUPIL_AUTH_KEY, access.PUPIL_PENDING_KEY):
+        request.session.pop(key, None)
     return redirect("schools:workbench", city=city)
 
 
@@ -398,6 +426,7 @@ def teacher(request, city):
     classes = SchoolClass.objects.filter(school=school).order_by("name")
     class_form = ClassForm(prefix="klasse")
     task_form = TaskForm(prefix="aufgabe", classes=classes)
+    new_password = None  # shown once, right after a reset; never stored in clear
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "class":
@@ -419,6 +448,20 @@ def teacher(request, city):
                 task_form.save()
                 messages.success(request, _("Aufgabe gestellt."))
                 return redirect(f"{request.path}?schule={school.slug}")
+        elif action == "reset_password":
+            pupil = get_object_or_404(
+                Pupil.objects.select_related("school_class"),
+                pk=request.POST.get("pupil"),
+                school_class__in=classes,
+            )
+            own = access.teacher_at(request.user, school)
+            # Only the class's own teacher: colleagues at the school do not reset passwords.
+            if own is None or pupil.school_class.teacher_id != own.pk:
+                raise PermissionDenied
+            new_password = {"pupil": pupil, "password": services.reset_pupil_password(pupil)}
+            cache.delete(
+                _failures_key("login", f"{pupil.school_class.code}/{pupil.nickname.lower()}")
+            )
         elif action in ("close", "open", "delete"):
             school_class = get_object_or_404(classes, pk=request.POST.get("klasse"))
             with transaction.atomic():
@@ -429,6 +472,7 @@ def teacher(request, city):
                     school_class.is_open = action == "open"
                     school_class.save(update_fields=["is_open"])
             return redirect(f"{request.path}?schule={school.slug}")
+    own_teacher = access.teacher_at(request.user, school)
     tasks = (
         Task.objects.filter(school_class__in=classes)
         .select_related("school_class")
@@ -445,6 +489,10 @@ def teacher(request, city):
             "class_form": class_form,
             "task_form": task_form,
             "tasks": tasks,
+            "own_class_ids": {
+                item.pk for item in classes if own_teacher and item.teacher_id == own_teacher.pk
+            },
+            "new_password": new_password,
         },
         status=400 if (class_form.errors or task_form.errors) else 200,
     )
