@@ -15,8 +15,12 @@ from smartcity.schools.models import Occupancy, Period, SchoolHoliday
 LOCAL = ZoneInfo("Europe/Berlin")
 STATE = "NW"
 
-# NRW school holidays 2026/27 as published by the Ministerium für Schule und Bildung NRW
-# (first and last day); the demo loads them, other years are imported as data.
+# NRW school holidays 2026/27 (first and last day) as set by the Ministerium für Schule und
+# Bildung NRW (Ordnung der Ferien, RdErl. v. 19.05.2022, bass.schul-welt.de/191.htm).
+# Checked on 2026-11-25 against two secondary listings, which agree with every date here:
+# aktuellekw.de/schulferien/2026/nordrhein-westfalen (2026) and a Bochum club calendar
+# (tcrwstiepel.de, 12/2026-2027); the ministry's table itself was not readable in the copy
+# available. The demo loads them, other years are imported as data.
 NRW_HOLIDAYS_2026_27 = [
     ("Sommerferien", date(2026, 7, 20), date(2026, 9, 1)),
     ("Herbstferien", date(2026, 10, 17), date(2026, 10, 31)),
