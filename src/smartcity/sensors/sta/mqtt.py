@@ -199,15 +199,21 @@ def handle_create(topic: str, payload: bytes):
 
 
 def _collection_topics(entity, instance, version):
-    """The entity-set topics a created entity appears in: its own set and, for each to-one
-    link, the linked entity's collection of it (``v1.1/Datastreams(1)/Observations``)."""
+    """The entity-set topics a created entity appears in: its own set and, for each link, the
+    linked entity's collection of it (``v1.1/Datastreams(1)/Observations``; for many-to-many
+    links such as a Thing's Locations one query for the linked ids)."""
     from smartcity.sensors.sta.entities import BY_SET
 
     topics = [f"{version}/{entity.set_name}"]
     for rel in entity.rels:
-        if rel.many:
-            continue
         if version == "v1.0" and "MultiDatastream" in rel.name:
+            continue
+        if rel.many:
+            target = BY_SET.get(rel.target)
+            back = next((b for b in target.rels if b.lookup == rel.reverse), None)
+            if back is not None and back.many:  # many-to-many: Things(1)/Locations …
+                for key in getattr(instance, rel.lookup).values_list("pk", flat=True):
+                    topics.append(f"{version}/{target.set_name}({key})/{back.name}")
             continue
         key = getattr(instance, f"{rel.lookup}_id", None)
         target = BY_SET.get(rel.target)

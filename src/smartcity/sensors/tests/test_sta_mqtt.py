@@ -116,6 +116,21 @@ def test_select_payloads_on_entity_and_collection_topics(network):
         f"v1.1/Sensors({stream.sensor_id})/Datastreams",
         f"v1.1/ObservedProperties({stream.observed_property_id})/Datastreams",
     } <= topics
+    # Many-to-many links: a Location is in its Things' Locations, a HistoricalLocation in
+    # its Thing's and its Locations' HistoricalLocations.
+    from smartcity.sensors.models import HistoricalLocation, Location
+
+    location = Location.objects.get(things=thing)
+    topics = {topic for topic, _ in messages_for("create", [location], None)}
+    assert f"v1.1/Things({thing.pk})/Locations" in topics
+    history = HistoricalLocation.objects.filter(thing=thing).first()
+    topics = {topic for topic, _ in messages_for("create", [history], None)}
+    assert {
+        f"v1.1/Things({thing.pk})/HistoricalLocations",
+        f"v1.1/Locations({location.pk})/HistoricalLocations",
+    } <= topics
+    thing_topics = {topic for topic, _ in messages_for("create", [thing], None)}
+    assert f"v1.1/Locations({location.pk})/Things" in thing_topics
 
 
 def test_property_topic_carries_only_the_property(network):
