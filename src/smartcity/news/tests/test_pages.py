@@ -5,6 +5,8 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
 from PIL import Image
 
 from smartcity.news.content import strip_metadata, validate_image
@@ -94,3 +96,16 @@ def test_oversized_and_disguised_images_are_refused():
     with pytest.raises(ValidationError) as raised:
         validate_image(big)
     assert raised.value.code == "too_large"
+
+
+def test_event_time_is_one_translated_text_in_either_language(client, cities):
+    event = make_event(cities["dortmund"], title="Werkstatt", slug="werkstatt")
+    start = timezone.localtime(event.start)
+    end = timezone.localtime(event.end)
+    page = client.get("/dortmund/veranstaltungen/werkstatt/").content.decode()
+    german = f"{date_format(start, 'l, j. F Y, H:i')}–{end:%H:%M} Uhr"
+    assert german in page
+    with translation.override("en"):
+        english = f"{date_format(start, 'l, j F Y, H:i')}–{end:%H:%M}"
+    page = client.get("/dortmund/veranstaltungen/werkstatt/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english + "</time>" in page.content.decode()
