@@ -313,7 +313,8 @@ def _changes(figures) -> list:
 
 def render_pdf(figures: dict) -> bytes:
     period, city = figures["period"], figures["city"]
-    title = f"Sachstandsbericht {period['title']} – {city['name']}"
+    # the period's title names the report already ("Sachstandsbericht 2025")
+    title = f"{period['title']} – {city['name']}"
     stream = io.BytesIO()
     document = ReportDocument(stream, title)
     cover_title = ParagraphStyle("Cover", parent=STYLES["Title"], fontSize=26, leading=32)
