@@ -239,14 +239,11 @@ def _from_days(stream, stats, start, end) -> str:
         where.append("day < %s")
         params.append(connection.ops.adapt_datetimefield_value(last))
     table = DailyAggregate._meta.db_table
-    rows = f"SELECT hours FROM {table} WHERE {' AND '.join(where)} ORDER BY day"  # noqa: S608
-    if connection.vendor == "postgresql":
-        query = f"SELECT string_agg(hours, ',') FROM ({rows}) AS d"  # noqa: S608
-    else:
-        query = f"SELECT group_concat(hours, ',') FROM ({rows})"  # noqa: S608
+    query = f"SELECT hours FROM {table} WHERE {' AND '.join(where)} ORDER BY day"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        parts.append(cursor.fetchone()[0] or "")
+        # Joined here (once, below): SQLite's group_concat over 365 texts of ~3 kB is 4× slower.
+        parts.extend(row[0] for row in cursor.fetchall())
     if end is not None and end != last:
         parts.append(_json_query(stream, 3600, stats, last, end)[1:-1])
     return "[" + ",".join(part for part in parts if part) + "]"
