@@ -286,6 +286,7 @@ def engineer(request, city, slug):
             "history": history,
             "limit_changes": limit_changes,
             "levels": Level,
+            "alert_recipients": ", ".join(alerts.recipients(bridge)),
         },
     )
 

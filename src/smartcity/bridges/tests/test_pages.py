@@ -156,6 +156,21 @@ def test_frequency_limits_are_edited_for_all_three_levels(bridge, client, cities
     assert "frequency_notice_limit=0.8" in log.detail
 
 
+def test_engineer_view_names_who_gets_the_alerts(bridge, client, cities):
+    user = staff(cities["dortmund"])
+    url = f"/dortmund/bruecken/{bridge.slug}/technik/"
+    client.force_login(user)
+    bridge.owner_department, bridge.alert_email = "Tiefbauamt", ""
+    bridge.save()
+    assert "Meldungen gehen an niemanden per E-Mail" in client.get(url).content.decode()
+    Membership.objects.filter(user=user).update(organisation="Tiefbauamt")
+    bridge.alert_webhook = "https://leitstelle.example/hook"
+    bridge.save()
+    page = client.get(url).content.decode()
+    assert f"Meldungen gehen per E-Mail an: {user.email}" in page
+    assert "signierter Webhook-Aufruf" in page
+
+
 def test_acknowledge_from_the_engineer_view(bridge, client, cities):
     alert, _ = alerts.raise_alert(bridge, channel(bridge, "R1"), AlertKind.LIMIT, 2, START, "x")
     url = f"/dortmund/bruecken/{bridge.slug}/technik/meldungen/{alert.pk}/quittieren/"
