@@ -25,12 +25,60 @@ MAX_IDS = 200
 METRES_PER_DEGREE = 111_320
 
 
+class Plan:
+    """The filters of one ``GET requests``, recorded as (method, field lookup, value) steps.
+
+    ``queryset()`` applies them to the city's reports. The steps' *shape* (which filters,
+    how many values in each list) also names a compiled statement that ``sqlcache`` keeps,
+    so a repeated kind of question skips Django's query building and compiling. Filters
+    that are not plain lookups (text search, the radius) make a plan uncacheable."""
+
+    def __init__(self, city):
+        self.steps: list[tuple[str, str, object]] = [("filter", "city_id", city.pk)]
+        self.custom: list = []
+
+    def filter(self, **lookups):
+        self.steps.extend(("filter", name, value) for name, value in lookups.items())
+
+    def exclude(self, **lookups):
+        self.steps.extend(("exclude", name, value) for name, value in lookups.items())
+
+    def apply(self, function):
+        """A step the cache cannot replay (its values are not plain lookup arguments)."""
+        self.custom.append(function)
+
+    @property
+    def cacheable(self) -> bool:
+        return not self.custom
+
+    def shape(self) -> tuple:
+        return tuple(
+            (method, name, len(value) if isinstance(value, list | tuple) else type(value))
+            for method, name, value in self.steps
+        )
+
+    def values(self) -> list:
+        return [value for _method, _name, value in self.steps]
+
+    def queryset(self, values=None):
+        reports = Report.objects.all()
+        for (method, name, _value), value in zip(self.steps, values or self.values(), strict=True):
+            reports = getattr(reports, method)(**{name: value})
+        for function in self.custom:
+            reports = function(reports)
+        return reports.order_by("-created_at", "-id")
+
+
 @dataclass
 class RequestQuery:
-    queryset: object
+    plan: Plan
     page: int
     page_size: int
     extensions: bool
+
+    @property
+    def queryset(self):
+        return self.plan.queryset()
 
 
 def parse_datetime(name: str, text: str) -> datetime:
@@ -89,32 +137,31 @@ def service_rows(city) -> list[dict]:
 
 
 def parse(city, params) -> RequestQuery:
-    reports = base_queryset(city)
+    plan = Plan(city)
     ids = _list(params, "service_request_id")
     if ids:
         if len(ids) > MAX_IDS or not all(item.isdigit() for item in ids):
             raise Open311Error(400, "service_request_id: expected up to 200 comma-separated ids")
         # The spec: a list of ids overrides every other filter.
-        return RequestQuery(
-            reports.filter(pk__in=[int(i) for i in ids]), 1, MAX_IDS, _extensions(params)
-        )
+        plan.filter(pk__in=[int(i) for i in ids])
+        return RequestQuery(plan, 1, MAX_IDS, _extensions(params))
 
     if not (params.get("updated_after") or params.get("updated_before")):
         # Rejected reports are not public defects: lists leave them out, as the web list and
         # the map do. Synchronising clients (updated_after/before) and requests by id still
         # see them, as closed with status_notes saying they were rejected (see shapes).
-        reports = reports.exclude(status=Status.REJECTED)
+        plan.exclude(status=Status.REJECTED)
     codes = _list(params, "service_code")
     if codes:
-        reports = reports.filter(category__code__in=codes)
+        plan.filter(category__code__in=codes)
     statuses = _list(params, "status")
     if statuses:
         if not set(statuses) <= {"open", "closed"}:
             raise Open311Error(400, "status: expected open, closed or both (comma-separated)")
         if statuses == ["open"]:
-            reports = reports.filter(status__in=OPEN_STATUSES)
+            plan.filter(status__in=tuple(OPEN_STATUSES))
         elif statuses == ["closed"]:
-            reports = reports.filter(status__in=CLOSED_STATUSES)
+            plan.filter(status__in=tuple(CLOSED_STATUSES))
 
     start = parse_datetime("start_date", params["start_date"]) if params.get("start_date") else None
     end = parse_datetime("end_date", params["end_date"]) if params.get("end_date") else None
@@ -142,13 +189,13 @@ def parse(city, params) -> RequestQuery:
         # updated_after instead and get every change since then.
         start = timezone.now() - DEFAULT_WINDOW
     if start:
-        reports = reports.filter(created_at__gte=start)
+        plan.filter(created_at__gte=start)
     if end:
-        reports = reports.filter(created_at__lte=end)
+        plan.filter(created_at__lte=end)
     if after:
-        reports = reports.filter(updated_at__gt=after)
+        plan.filter(updated_at__gt=after)
     if before:
-        reports = reports.filter(updated_at__lt=before)
+        plan.filter(updated_at__lt=before)
 
     if params.get("bbox"):
         parts = _list(params, "bbox")
@@ -158,30 +205,36 @@ def parse(city, params) -> RequestQuery:
             raise Open311Error(400, "bbox: expected min_long,min_lat,max_long,max_lat") from error
         if west > east or south > north:
             raise Open311Error(400, "bbox: expected min_long,min_lat,max_long,max_lat")
-        reports = reports.filter(
+        plan.filter(
             longitude__gte=west, longitude__lte=east, latitude__gte=south, latitude__lte=north
         )
     if params.get("lat") or params.get("long"):
-        reports = _within_radius(reports, params)
+        radius = _radius(params)
+        plan.apply(lambda reports: _within_radius(reports, *radius))
     if params.get("q"):
         text = params["q"].strip()[:200]
-        reports = reports.filter(
+        search = (
             Q(description__icontains=text)
             | Q(category__name__icontains=text)
             | Q(address__icontains=text)
         )
+        plan.apply(lambda reports: reports.filter(search))
     page = _int(params, "page", 1, 1, 100_000)
     page_size = _int(params, "page_size", DEFAULT_LIMIT, 1, MAX_PAGE_SIZE)
-    return RequestQuery(reports, page, page_size, _extensions(params))
+    return RequestQuery(plan, page, page_size, _extensions(params))
 
 
-def _within_radius(reports, params):
+def _radius(params) -> tuple[float, float, float]:
     latitude, longitude = _float(params, "lat"), _float(params, "long")
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         raise Open311Error(400, "lat/long: outside the valid range")
     radius = _float(params, "radius") if params.get("radius") else 1000.0
     if not 0 < radius <= MAX_RADIUS_M:
         raise Open311Error(400, f"radius: metres between 1 and {MAX_RADIUS_M}")
+    return latitude, longitude, radius
+
+
+def _within_radius(reports, latitude: float, longitude: float, radius: float):
     dlat = radius / METRES_PER_DEGREE
     scale = math.cos(math.radians(latitude))
     dlon = radius / (METRES_PER_DEGREE * max(scale, 0.01))

@@ -125,7 +125,7 @@ def requests(request, fmt, city):
     offset = (query.page - 1) * query.page_size
     absolute = request.build_absolute_uri
     writer = shapes.RequestWriter(city, absolute, query.extensions)
-    data = writer.write(query.queryset[offset : offset + query.page_size])
+    data = writer.write_page(query.plan, offset, query.page_size)
     response = render(data, fmt, "service_requests")
     if len(data) == query.page_size and "service_request_id" not in request.GET:
         following = request.GET.copy()
