@@ -134,8 +134,9 @@ class MapLayer:
     # Status codes this layer's items can have, so ``?status=`` accepts them.
     statuses: frozenset[str] = frozenset()
     # Optional fast path for large layers: the same Features already serialised and joined
-    # with commas (``b""`` for none); the GeoJSON endpoint prefers it to ``features``.
-    features_json: Callable[[Any, MapFilters], bytes] | None = None
+    # with commas (``b""`` for none), or a list of such pieces (joined with commas by the
+    # endpoint, saving a copy); the GeoJSON endpoint prefers it to ``features``.
+    features_json: Callable[[Any, MapFilters], bytes | list[bytes]] | None = None
     # True when ``features``/``features_json`` read several values per filter with
     # ``MapFilters.any_of``; otherwise the map calls them once per single-valued combination.
     multi_value: bool = False

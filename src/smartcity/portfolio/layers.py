@@ -1,6 +1,6 @@
 """The portfolio's layers of the map, registered in ``core.registries.map_layers``."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core import search
@@ -66,28 +66,47 @@ def matching(layer: str, city, filters):
     return _entry_filters(rows, filters)
 
 
-def feature_texts(layer: str, city, filters):
-    """The stored Features of ``layer`` matching ``filters`` (text, one query).
+def feature_texts(layer, city, filters):
+    """The stored Features of ``layer`` (a name, or a list of names) matching ``filters``
+    (text, one query); with a list, ``(layer, text)`` pairs.
 
     With a key filter (city, action field, partner) the first key and the map section are
     answered from the narrow key rows; each found entry's Feature is then read by its
     primary key (a correlated subquery, so the database cannot fall back to reading every
     entry). Entries of other layers or failing a column filter come back as ``None``.
     """
+    names = [layer] if isinstance(layer, str) else list(layer)
+    pairs = not isinstance(layer, str)
     key_sets = _key_sets(city, filters)
     if not key_sets:
-        return matching(layer, city, filters).order_by().values_list("feature", flat=True)
+        rows = MapEntry.objects.filter(layer__in=names)
+        if filters.bbox:
+            rows = rows.filter(**_in_bbox(filters.bbox))
+        rows = _entry_filters(rows, filters).order_by()
+        if pairs:
+            return rows.values_list("layer", "feature")
+        return rows.values_list("feature", flat=True)
     first, *others = key_sets
-    entry = MapEntry.objects.filter(pk=OuterRef("entry_id"), layer=layer)
+    entry = MapEntry.objects.filter(pk=OuterRef("entry_id"), layer__in=names)
     for keys in others:
         entry = entry.filter(pk__in=MapEntryKey.objects.filter(key__in=keys).values("entry_id"))
-    entry = _entry_filters(entry, filters).order_by().values("feature")[:1]
+    entry = _entry_filters(entry, filters).order_by()
     found = MapEntryKey.objects.filter(key__in=first).order_by()
     if filters.bbox:
         found = found.filter(**_in_bbox(filters.bbox))
-    found = found.annotate(feature_text=Subquery(entry))
+    found = found.annotate(feature_text=Subquery(entry.values("feature")[:1]))
+    columns = ["feature_text"]
+    if pairs and len(names) > 1:
+        found = found.annotate(entry_layer=Subquery(entry.values("layer")[:1]))
+        columns = ["entry_layer", "feature_text"]
+    elif pairs:
+        found = found.annotate(entry_layer=Value(names[0]))
+        columns = ["entry_layer", "feature_text"]
     if len(first) > 1:  # an entry with two of the keys is found twice
-        return (text for _pk, text in found.values_list("entry_id", "feature_text").distinct())
+        rows = found.values_list("entry_id", *columns).distinct()
+        return (row[1:] if pairs else row[1] for row in rows)
+    if pairs:
+        return found.values_list(*columns)
     return found.values_list("feature_text", flat=True)
 
 
@@ -96,15 +115,26 @@ def entries(layer: str, city, filters):
     return (text.encode() for text in feature_texts(layer, city, filters) if text)
 
 
-def entries_json(layer: str, city, filters) -> bytes:
-    """The same Features joined with commas: the endpoint's fast path.
+def entries_json(layer: str, city, filters) -> list[bytes]:
+    """The same Features as comma-joined pieces: the endpoint's fast path.
 
-    Without filters (all, or one city) the pre-joined fragments are read: a few large values
-    instead of one row per Feature.
+    Without filters (all, or one city) the pre-joined fragments are used: a few large values
+    (kept in memory by digest, see ``mapfragments.parts``) instead of one row per Feature.
     """
+    return entries_json_many([layer], city, filters)[layer]
+
+
+def entries_json_many(layers, city, filters) -> dict[str, list[bytes]]:
+    """``entries_json`` of several portfolio layers at once: one query for all of them
+    (two when fragment bodies have to be read)."""
+    layers = list(layers)
     if not filters.active():
-        return mapfragments.joined(layer, city)
-    return b",".join([text.encode() for text in feature_texts(layer, city, filters) if text])
+        return mapfragments.parts_many(layers, city)
+    found = {name: [] for name in layers}
+    for name, text in feature_texts(layers, city, filters):
+        if text:
+            found[name].append(text.encode())
+    return found
 
 
 def _layer(name, label, filters, order, colour, statuses=frozenset()):
@@ -122,6 +152,10 @@ def _layer(name, label, filters, order, colour, statuses=frozenset()):
 
 
 PROJECT_STATUSES = frozenset(ProjectStatus.values)
+
+
+# The layers registered here, by name: the endpoint asks them together (``entries_json_many``).
+OWN: dict[str, MapLayer] = {}
 
 
 def register() -> None:
@@ -147,3 +181,4 @@ def register() -> None:
     ):
         if layer.name not in map_layers:
             map_layers.register(layer.name, layer)
+            OWN[layer.name] = layer

@@ -83,6 +83,10 @@ class MapFragment(models.Model):
     bucket = models.PositiveIntegerField()
     count = models.PositiveIntegerField()
     body = models.TextField()
+    # Hash of ``body``: fragments are never updated in place (a change deletes and re-creates
+    # them), and the endpoint keeps recently read bodies in memory under this digest, so an
+    # unchanged fragment is not read again and a changed one can never be served stale.
+    digest = models.CharField(max_length=32, default="")
 
     class Meta:
         verbose_name = _("Kartenfragment")

@@ -1,6 +1,8 @@
 """The pre-joined fragments of unfiltered views stay equal to the map index itself."""
 
 import orjson
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from smartcity.portfolio.models import ActionField, MapEntry, MapFragment, Place, Project
 from smartcity.portfolio.services import mapfragments, mapindex
@@ -110,3 +112,43 @@ def test_a_city_and_field_filter_uses_the_per_city_key(client, demo):
     assert f"projects:{project.pk}" in found
     assert all(field in f["properties"]["action_fields"] for f in found.values())
     assert not features(client, f"city=schwerte&action_field={field}&bbox=7.40,51.40,7.41,51.41")
+
+
+def test_fragment_bodies_kept_in_memory_are_never_served_stale(client, demo):
+    mapfragments.bodies.clear()
+    project = Project.objects.get(code="DP 02")
+    key = f"projects:{project.pk}"
+    assert by_id(features(client))[key]["properties"]["title"] == project.title
+    assert mapfragments.bodies.size > 0
+    with CaptureQueriesContext(connection) as warm:
+        assert by_id(features(client))[key]["properties"]["title"] == project.title
+    assert not any('"body"' in query["sql"] for query in warm.captured_queries)
+    # An edit: only the changed fragment is read again, and its new text is served.
+    project.title = "Digitaler Zwilling (geändert)"
+    project.save()
+    with CaptureQueriesContext(connection) as after_change:
+        found = by_id(features(client))
+    assert found[key]["properties"]["title"] == "Digitaler Zwilling (geändert)"
+    assert sum('"body"' in query["sql"] for query in after_change.captured_queries) == 1
+    # Publication withdrawn, rebuilt index, deletion: each reaches the next answer.
+    Project.objects.filter(pk=project.pk).update(review="draft")
+    mapindex.refresh_project(project.pk)
+    assert key not in by_id(features(client))
+    Project.objects.filter(pk=project.pk).update(review="published")
+    mapindex.rebuild_all()
+    assert found[key] == by_id(features(client))[key]
+    project.delete()
+    assert key not in by_id(features(client))
+    assert portfolio_only(features(client)) == expected()
+
+
+def test_the_body_store_drops_the_least_recently_used_beyond_its_limit():
+    store = mapfragments.BodyStore(limit=10)
+    store.add("a", b"1234")
+    store.add("b", b"5678")
+    assert store.get_many(["a"]) == {"a": b"1234"}  # a is now the most recently used
+    store.add("c", b"90ab")
+    assert store.get_many(["a", "b", "c"]) == {"a": b"1234", "c": b"90ab"}
+    assert store.size == 8
+    store.add("huge", b"x" * 11)
+    assert store.get_many(["huge"]) == {}
