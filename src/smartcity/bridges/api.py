@@ -8,6 +8,7 @@ the fields named.
 """
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.security import django_auth
 
@@ -88,7 +89,7 @@ class AnalysisSettings(Schema):
 def channel_analysis(request, city: str, slug: str, code: str, payload: AnalysisSettings):
     bridge = get_object_or_404(Bridge, city__slug=city, slug=slug)
     if not request.user.has_perm("bridges.engineer", bridge):
-        return error_response(403, "permission_denied", "Keine Berechtigung.")
+        return error_response(403, "permission_denied", _("Keine Berechtigung."))
     channel = get_object_or_404(bridge.channels.select_related("bridge"), code=code)
     settings = {key: value for key, value in payload.dict().items() if value is not None}
     try:
@@ -97,6 +98,6 @@ def channel_analysis(request, city: str, slug: str, code: str, payload: Analysis
         return error_response(
             422,
             "invalid_configuration",
-            "Die Analyse-Einstellungen sind nicht möglich.",
+            _("Die Analyse-Einstellungen sind nicht möglich."),
             {field: [message] for field, message in error.errors.items()},
         )

@@ -4,6 +4,7 @@ import orjson
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.translation import gettext
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
@@ -49,7 +50,7 @@ def duplicates(request, city: str, query: Query[DuplicateQuery]):
     # One query for category and candidates: this runs on every tap in the report form.
     found = nearby.duplicate_hint(city, query.category, query.lat, query.lon)
     if found is None:
-        raise HttpError(404, "Diese Kategorie gibt es hier nicht.")
+        raise HttpError(404, gettext("Diese Kategorie gibt es hier nicht."))
     category_name, rows = found
     labels = {value: str(label) for value, label in Status.choices}
     page = reverse("defects:detail", kwargs={"city": city, "pk": PK_MARK})
