@@ -45,7 +45,9 @@ def test_filter_by_action_field_and_district_list_and_markers_agree(page, progra
     page.goto("/dortmund/karte/")
     wait_for_markers(page)
     page.get_by_role("group", name="Handlungsfeld").get_by_label("Energie und Umwelt").check()
-    page.get_by_label("Stadtbezirk").select_option("hoerde")
+    districts = page.get_by_role("group", name="Stadtbezirk", exact=True)
+    districts.get_by_text("Stadtbezirke auswählen").click()
+    districts.get_by_label("Hörde").check()
     page.get_by_role("button", name="Filter anwenden").click()
     assert "action_field=energie-und-umwelt" in page.url and "district=hoerde" in page.url
     items = page.locator("#feature-list .feature-item")
@@ -82,6 +84,56 @@ def test_several_statuses_at_once_list_and_markers_agree(page, programme):
     expect(page.locator("#feature-list")).to_contain_text("Geplante Ladesäule Hörde")
     assert wait_for_markers(page) == 3
     expect(page.get_by_role("group", name="Stand").get_by_label("Pilotbetrieb")).to_be_checked()
+
+
+def test_several_districts_and_partners_list_and_markers_agree(page, programme):
+    from smartcity.portfolio.models import Partner, Project, ProjectPartner
+
+    eving = programme["dortmund"].districts.get(slug="eving")
+    eving.boundary = {
+        "type": "Polygon",
+        "coordinates": [
+            [[7.44, 51.54], [7.50, 51.54], [7.50, 51.58], [7.44, 51.58], [7.44, 51.54]]
+        ],
+    }
+    eving.save()
+    north = Project.objects.create(
+        title="Smarte Bank in Eving",
+        summary="Ein Projekt in Eving.",
+        status="pilot",
+        location={"type": "Point", "coordinates": [7.47, 51.56]},
+    )
+    north.cities.add(programme["dortmund"])
+    page.goto("/dortmund/karte/")
+    wait_for_markers(page)
+    districts = page.get_by_role("group", name="Stadtbezirk", exact=True)
+    districts.get_by_text("Stadtbezirke auswählen").click()
+    districts.get_by_label("Hörde").check()
+    districts.get_by_label("Eving").check()
+    page.get_by_role("button", name="Filter anwenden").click()
+    assert "district=hoerde" in page.url and "district=eving" in page.url
+    items = page.locator("#feature-list .feature-item")
+    expect(items).to_have_count(3)
+    expect(page.locator("#feature-list")).to_contain_text("Smarte Bank in Eving")
+    assert wait_for_markers(page) == page.locator("#feature-list .show-on-map").count() == 3
+    # The choices stay checked (the URL keeps the state) and the group stays open.
+    expect(districts.get_by_label("Eving")).to_be_checked()
+    expect(districts.get_by_label("Hörde")).to_be_checked()
+
+    # Two partners: the projects of either.
+    first, second = Partner.objects.filter(is_demo=True)[:2]
+    ProjectPartner.objects.create(project=north, partner=first, role="partner")
+    hoerde_project = Project.objects.get(title="Sensorik am Phoenix-See")
+    ProjectPartner.objects.create(project=hoerde_project, partner=second, role="partner")
+    page.goto(f"/dortmund/karte/?partner={first.slug}&partner={second.slug}")
+    partners = page.get_by_role("group", name="Partner", exact=True)
+    expect(partners.get_by_label(first.name, exact=True)).to_be_checked()
+    expect(partners.get_by_label(second.name, exact=True)).to_be_checked()
+    listed = page.locator("#feature-list")
+    expect(listed).to_contain_text("Smarte Bank in Eving")
+    expect(listed).to_contain_text("Sensorik am Phoenix-See")
+    mapped = page.locator("#feature-list .show-on-map").count()
+    assert wait_for_markers(page) == mapped
 
 
 def test_the_url_restores_the_view(page, programme):
