@@ -9,7 +9,14 @@ class PortfolioConfig(AppConfig):
 
     def ready(self):
         from smartcity.core.navigation import NavItem, navigation
-        from smartcity.portfolio import demo, layers, personal_data, publications, signals  # noqa: F401
+        from smartcity.portfolio import (  # noqa: F401
+            demo,
+            demo_districts,
+            layers,
+            personal_data,
+            publications,
+            signals,
+        )
 
         layers.register()
         publications.register()
