@@ -1,6 +1,7 @@
 """The portfolio's layers of the map, registered in ``core.registries.map_layers``."""
 
-from django.db.models import OuterRef, Subquery, Value
+import orjson
+from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from smartcity.core import search
@@ -95,19 +96,25 @@ def feature_texts(layer, city, filters):
     if filters.bbox:
         found = found.filter(**_in_bbox(filters.bbox))
     found = found.annotate(feature_text=Subquery(entry.values("feature")[:1]))
-    columns = ["feature_text"]
-    if pairs and len(names) > 1:
-        found = found.annotate(entry_layer=Subquery(entry.values("layer")[:1]))
-        columns = ["entry_layer", "feature_text"]
-    elif pairs:
-        found = found.annotate(entry_layer=Value(names[0]))
-        columns = ["entry_layer", "feature_text"]
     if len(first) > 1:  # an entry with two of the keys is found twice
-        rows = found.values_list("entry_id", *columns).distinct()
-        return (row[1:] if pairs else row[1] for row in rows)
+        texts = (text for _pk, text in found.values_list("entry_id", "feature_text").distinct())
+    else:
+        texts = found.values_list("feature_text", flat=True)
     if pairs:
-        return found.values_list(*columns)
-    return found.values_list("feature_text", flat=True)
+        # The layer is read from the stored Feature's id ("<layer>:<pk>", see
+        # ``mapindex._entry_values``) rather than with a second lookup per row.
+        return ((layer_of(text), text) for text in texts if text)
+    return texts
+
+
+FEATURE_ID_PREFIX = '{"type":"Feature","id":"'
+
+
+def layer_of(text: str) -> str:
+    """The layer of a stored Feature (its ``id`` is ``"<layer>:<pk>"``)."""
+    if text.startswith(FEATURE_ID_PREFIX):
+        return text[len(FEATURE_ID_PREFIX) : text.index(":", len(FEATURE_ID_PREFIX))]
+    return orjson.loads(text)["properties"]["layer"]
 
 
 def entries(layer: str, city, filters):

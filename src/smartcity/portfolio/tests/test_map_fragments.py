@@ -152,3 +152,11 @@ def test_the_body_store_drops_the_least_recently_used_beyond_its_limit():
     assert store.size == 8
     store.add("huge", b"x" * 11)
     assert store.get_many(["huge"]) == {}
+
+
+def test_the_layer_is_read_from_each_stored_feature(demo):
+    from smartcity.portfolio import layers
+
+    for layer, text in MapEntry.objects.values_list("layer", "feature"):
+        assert layers.layer_of(text) == layer
+    assert layers.layer_of('{"properties":{"layer":"pilots"},"type":"Feature"}') == "pilots"
