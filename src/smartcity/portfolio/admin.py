@@ -6,9 +6,10 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from smartcity.portfolio import exchange, models
+from smartcity.portfolio import exchange, models, tiles
 from smartcity.portfolio.images import clean_image
 from smartcity.portfolio.services.history import record_change
+from smartcity.portfolio.widgets import GeoJSONMapWidget
 
 
 class CheckedImageForm(forms.ModelForm):
@@ -136,6 +137,16 @@ class ProjectAdmin(admin.ModelAdmin):
         ChangeInline,
     ]
     actions = ["export_csv", "export_xlsx", "export_geojson"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "location":
+            kwargs["widget"] = GeoJSONMapWidget
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The map widget's background tiles may come from the configured tile server.
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        return tiles.allow_tiles(response)
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.import_view)

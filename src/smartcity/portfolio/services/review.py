@@ -1,5 +1,6 @@
 """Partner submissions: submit, ask for changes, accept, decline — with notifications."""
 
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,9 +32,21 @@ def _notify(recipients, subject, body):
         transaction.on_commit(lambda: send_email_later(subject, body, recipients))
 
 
-@transaction.atomic
 def save_submission(form, user) -> Project:
-    """Create or update a submitted project from a valid SubmissionForm; all or nothing."""
+    """Create or update a submitted project from a valid SubmissionForm; all or nothing:
+    when anything fails, the rows are rolled back and the image files written so far are
+    deleted again; removed images lose their files only once the change is committed."""
+    written = []
+    try:
+        with transaction.atomic():
+            return _save_submission(form, user, written)
+    except BaseException:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def _save_submission(form, user, written) -> Project:
     project = form.save(commit=False)
     is_new = project.pk is None
     if is_new:
@@ -50,18 +63,22 @@ def save_submission(form, user) -> Project:
         ProjectPartner.objects.get_or_create(
             project=project, partner=partner, defaults={"role": PartnerRole.PARTNER}
         )
-    if form.cleaned_data.get("image"):
-        ProjectImage.objects.create(
-            project=project,
-            image=form.cleaned_data["image"],
-            alt_text=form.cleaned_data["image_alt_text"],
-            credit=form.cleaned_data["image_credit"],
-        )
+    for image in form.cleaned_data.get("remove_images") or []:
+        name = image.image.name
+        image.delete()
+        transaction.on_commit(lambda name=name: default_storage.delete(name))
+    order = max(project.images.values_list("order", flat=True), default=0)
+    for number, fields in enumerate(form.new_images, start=1):
+        image = ProjectImage(project=project, order=order + number, **fields)
+        image.image.save(fields["image"].name, fields["image"], save=False)
+        written.append(image.image.name)
+        image.save()
+    changed = list(form.changed_data)
     record_change(
         project,
         user,
         _("eingereicht") if is_new else _("überarbeitet eingereicht"),
-        form.changed_data,
+        changed,
     )
     _notify(
         editor_emails(project),

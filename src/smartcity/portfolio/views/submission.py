@@ -3,12 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from smartcity.core.models import City
-from smartcity.portfolio import tiles
-from smartcity.portfolio.forms import ReviewForm, SubmissionForm, submit_cities
+from smartcity.portfolio import geo, tiles
+from smartcity.portfolio.forms import (
+    LOCATION_KINDS,
+    MAX_IMAGES,
+    ReviewForm,
+    SubmissionForm,
+    submit_cities,
+)
 from smartcity.portfolio.models import Project, Review
 from smartcity.portfolio.services import review as review_service
 from smartcity.portfolio.views.pages import can_edit
@@ -36,7 +43,12 @@ def _form_page(request, form, project=None):
         render(
             request,
             "portfolio/submission_form.html",
-            {"form": form, "project": project, "tiles": tiles.tile_config()},
+            {
+                "form": form,
+                "project": project,
+                "tiles": tiles.tile_config(),
+                "max_images": MAX_IMAGES,
+            },
             status=400 if form.errors else 200,
         )
     )
@@ -82,6 +94,7 @@ def review_queue(request):
         .select_related("submitted_by")
         .order_by("created_at")
     )
+    projects = projects.annotate(image_count=Count("images"))
     return render(request, "portfolio/review_queue.html", {"projects": projects})
 
 
@@ -101,7 +114,8 @@ def review(request, pk):
         else:
             messages.success(request, _("Die Entscheidung wurde gespeichert."))
             return redirect("portfolio:review_queue")
-    return render(
+    location = project.location
+    response = render(
         request,
         "portfolio/review.html",
         {
@@ -109,6 +123,13 @@ def review(request, pk):
             "form": form,
             "partner_roles": project.partner_roles.select_related("partner"),
             "images": project.images.all(),
+            "location_kind": dict(LOCATION_KINDS)[geo.kind_of(location)],
+            "location_text": geo.location_text(location) if location else "",
+            "tiles": tiles.tile_config(),
+            "map_config": {"tiles": tiles.tile_config(), "geometry": location}
+            if location
+            else None,
         },
         status=400 if form.errors else 200,
     )
+    return tiles.allow_tiles(response)
