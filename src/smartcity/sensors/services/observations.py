@@ -151,23 +151,6 @@ def _key(stream):
     return (type(stream).__name__, stream.pk)
 
 
-def with_default_feature(datastreams):
-    """The Datastreams queryset annotated with the FeatureOfInterest made from each one's
-    Thing's first Location (id and geometry), so that storing needs no query for it."""
-    first_location = (
-        Thing.locations.through.objects.filter(thing_id=OuterRef(OuterRef("thing_id")))
-        .order_by("location_id")
-        .values("location_id")[:1]
-    )
-    feature = FeatureOfInterest.objects.filter(generated_from_id=Subquery(first_location)).order_by(
-        "pk"
-    )
-    return datastreams.annotate(
-        default_feature=Subquery(feature.values("pk")[:1]),
-        default_geometry=Subquery(feature.values("feature")[:1]),
-    )
-
-
 def default_features(streams) -> tuple[dict, dict]:
     """The FeatureOfInterest for Observations without one, per stream (``_key``): the
     feature made from the Thing's first Location — for all streams in one query that also
@@ -176,7 +159,8 @@ def default_features(streams) -> tuple[dict, dict]:
     if not streams:
         return {}, {}
     if all(getattr(stream, "default_feature", None) is not None for stream in streams):
-        # Already read with the streams (``with_default_feature``): no query.
+        # Already read with the streams (``default_feature``/``default_geometry``, as the
+        # grouped ingest path does): no query.
         found, features = {}, {}
         for stream in streams:
             geometry = stream.default_geometry
