@@ -4,13 +4,8 @@ from django.db import migrations, models
 
 
 def rebuild_map_index(apps, schema_editor):
-    """The index is derived data: rebuild it with the new keys and fragments (a no-op on an
-    empty database; later migrations need not keep the service importable here)."""
-    if not apps.get_model("portfolio", "MapEntry").objects.exists():
-        return
-    from smartcity.portfolio.services import mapindex
-
-    mapindex.rebuild_all()
+    """Nothing any more: the rebuild runs the live service code, which writes the newest
+    schema, so it happens in the latest migration of the index (0005) instead."""
 
 
 class Migration(migrations.Migration):

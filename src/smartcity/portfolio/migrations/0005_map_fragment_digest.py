@@ -1,13 +1,15 @@
-import hashlib
-
 from django.db import migrations, models
 
 
-def fill_digests(apps, schema_editor):
-    fragment = apps.get_model("portfolio", "MapFragment")
-    for pk, body in fragment.objects.values_list("pk", "body").iterator(chunk_size=100):
-        digest = hashlib.blake2b(body.encode(), digest_size=16).hexdigest()
-        fragment.objects.filter(pk=pk).update(digest=digest)
+def rebuild_map_index(apps, schema_editor):
+    """The index is derived data: rebuild it (keys, fragments and their digests) with the
+    live service code. That code writes the newest schema, so this call must live in the
+    latest migration that changes the index tables: move it there when adding one."""
+    if not apps.get_model("portfolio", "MapEntry").objects.exists():
+        return
+    from smartcity.portfolio.services import mapindex
+
+    mapindex.rebuild_all()
 
 
 class Migration(migrations.Migration):
@@ -21,5 +23,5 @@ class Migration(migrations.Migration):
             name="digest",
             field=models.CharField(default="", max_length=32),
         ),
-        migrations.RunPython(fill_digests, migrations.RunPython.noop),
+        migrations.RunPython(rebuild_map_index, migrations.RunPython.noop),
     ]
