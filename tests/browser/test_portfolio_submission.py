@@ -129,3 +129,133 @@ def test_editor_asks_for_changes_and_the_partner_edits(
     assert project.review == Review.SUBMITTED
     assert project.location == {"type": "Point", "coordinates": [7.507, 51.4895]}
     editor_context.close()
+
+
+def _png(colour):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 16), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_partner_draws_a_line_with_two_images_and_the_editor_sees_them(
+    browser, logged_in_context, people, live_server, settings, tmp_path
+):
+    from smartcity.portfolio.models import Project
+
+    settings.MEDIA_ROOT = tmp_path
+    problems = []
+    page = logged_in_context.new_page()
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto("/einreichen/neu/")
+    page.get_by_label("Titel").fill(TITLE)
+    page.get_by_label("Kurzbeschreibung").fill("Bänke entlang der Uferpromenade.")
+    page.locator("#id_city").select_option(label="Dortmund")
+    page.get_by_label("Intelligente Mobilität").check()
+    page.get_by_label("Entlang einer Linie").check()
+    # The point fields give way to the vertex list; three clicks draw three vertices.
+    expect(page.get_by_label("Breitengrad")).to_be_hidden()
+    drawing = page.locator("#pick-map")
+    box = drawing.bounding_box()
+    for dx in (-60, 0, 60):
+        drawing.click(position={"x": box["width"] / 2 + dx, "y": box["height"] / 2 + dx / 3})
+    expect(drawing).to_have_attribute("data-vertices", "3")
+    vertices = page.get_by_label("Linie oder Fläche: Punkte")
+    assert len(vertices.input_value().splitlines()) == 3
+    # Keyboard: Enter adds the map centre, Backspace takes it back.
+    drawing.focus()
+    page.keyboard.press("Enter")
+    expect(drawing).to_have_attribute("data-vertices", "4")
+    expect(page.locator("#pick-map-status")).to_contain_text("Punkt 4 gesetzt")
+    page.keyboard.press("Backspace")
+    expect(drawing).to_have_attribute("data-vertices", "3")
+    # Typing the vertices redraws the map.
+    vertices.fill("51.4890, 7.5000\n51.4895, 7.5070")
+    vertices.dispatch_event("change")
+    expect(drawing).to_have_attribute("data-vertices", "2")
+    for number, colour in ((1, "red"), (2, "blue")):
+        page.locator("#id_image" if number == 1 else f"#id_image_{number}").set_input_files(
+            {"name": f"bank{number}.png", "mimeType": "image/png", "buffer": _png(colour)}
+        )
+        page.get_by_label(f"Was ist auf Bild {number} zu sehen?").fill(f"Bank {number}")
+        page.get_by_label(f"Bildnachweis zu Bild {number} (Urheber)").fill("Foto: Cisco")
+    page.get_by_label("Lizenz von Bild 2").fill("CC BY 4.0")
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    expect(page.locator(".messages")).to_contain_text("wartet jetzt auf die Prüfung")
+    project = Project.objects.get(title=TITLE)
+    assert project.location == {
+        "type": "LineString",
+        "coordinates": [[7.5, 51.489], [7.507, 51.4895]],
+    }
+    assert project.images.count() == 2
+    assert not [text for text in problems if "Content Security Policy" in text]
+
+    editor_context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    editor_context.set_default_timeout(TIMEOUT_MS)
+    log_in(editor_context, people["editor"], live_server)
+    editor_page = editor_context.new_page()
+    editor_page.goto("/einreichen/pruefen/")
+    expect(editor_page.locator("main table")).to_contain_text("Linie")
+    editor_page.get_by_role("link", name=TITLE).click()
+    expect(editor_page.locator("#project-map[data-loaded=true]")).to_have_count(1)
+    expect(editor_page.locator("#project-map path.leaflet-interactive")).to_have_count(1)
+    expect(editor_page.locator("#review-location-text")).to_contain_text("51.4895, 7.507")
+    expect(editor_page.locator("img.review-image")).to_have_count(2)
+    expect(editor_page.locator("main")).to_contain_text("CC BY 4.0")
+    editor_context.close()
+
+
+def test_admin_map_widget_edits_the_geojson_text(browser, live_server, people):
+    from django.contrib.auth import get_user_model
+
+    from smartcity.portfolio.models import Project
+
+    admin = get_user_model().objects.create_superuser(
+        username="admin", email="admin@example.org", password="x-Admin-2031"
+    )
+    project = Project.objects.exclude(location=None).first()
+    project.location = {"type": "Point", "coordinates": [7.4653, 51.5136]}
+    project.save()
+    context = browser.new_context(locale="de-DE", base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    log_in(context, admin, live_server)
+    page = context.new_page()
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.goto(f"/admin/portfolio/project/{project.pk}/change/")
+    drawing = page.locator("#id_location_map")
+    expect(drawing).to_have_attribute("data-vertices", "1")  # the stored point, drawn
+    text = page.locator("#id_location")
+    page.get_by_label("Fläche", exact=True).check()
+    # The stored point is the first corner; two more by keyboard (arrows move the map).
+    drawing.focus()
+    for key in ("ArrowRight", "Enter", "ArrowDown", "Enter"):
+        page.keyboard.press(key)
+        # Enter takes the centre once the arrow key's pan animation has ended.
+        page.wait_for_function(
+            "() => { const m = SmartCityGeoEdit.editors[0].map;"
+            " return !(m._panAnim && m._panAnim._inProgress); }"
+        )
+    expect(drawing).to_have_attribute("data-vertices", "3")
+    page.wait_for_function(
+        "JSON.parse(document.getElementById('id_location').value).type === 'Polygon'"
+    )
+    polygon = text.input_value()
+    # The textarea stays the field: typing GeoJSON redraws the map.
+    text.fill(
+        '{"type": "LineString", "coordinates": [[7.46, 51.51], [7.47, 51.52], [7.48, 51.52]]}'
+    )
+    text.dispatch_event("change")
+    expect(drawing).to_have_attribute("data-kind", "line")
+    expect(drawing).to_have_attribute("data-vertices", "3")
+    text.fill(polygon)
+    page.get_by_role("button", name="Sichern", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    project.refresh_from_db()
+    assert project.location["type"] == "Polygon"
+    assert len(project.location["coordinates"][0]) == 4
+    assert not [text for text in problems if "Content Security Policy" in text]
+    context.close()

@@ -21,7 +21,7 @@ def validate_location(geojson) -> None:
         )
     shape = geometry.to_shape(geojson)
     if shape.is_empty or not shape.is_valid:
-        raise ValidationError(_("Die Geometrie ist leer oder ungültig."), code="invalid")
+        raise ValidationError(_("Die Geometrie ist leer oder ungültig."), code="geometry")
     min_x, min_y, max_x, max_y = shape.bounds
     if min_x < -180 or max_x > 180 or min_y < -90 or max_y > 90:
         raise ValidationError(_("Koordinaten müssen Längen- und Breitengrade (WGS 84) sein."))

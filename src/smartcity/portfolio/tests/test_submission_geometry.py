@@ -391,8 +391,10 @@ def test_admin_saves_geojson_text_and_rejects_invalid(admin_client, demo):
     response = admin_client.post(url, data)
     assert response.status_code == 200
     assert "location" in response.context["adminform"].form.errors
-    data["location"] = [json.dumps({"type": "Polygon", "coordinates": [[[7, 51], [8, 52]]]})]
+    flat = [[7.4, 51.5], [7.4, 51.5], [7.5, 51.5], [7.4, 51.5]]  # no area
+    data["location"] = [json.dumps({"type": "Polygon", "coordinates": [flat]})]
     response = admin_client.post(url, data)
-    assert "location" in response.context["adminform"].form.errors
+    # The geometry's own message, not the JSON field's "Enter a valid JSON".
+    assert "leer oder ungültig" in str(response.context["adminform"].form.errors["location"])
     project.refresh_from_db()
     assert project.location == line
