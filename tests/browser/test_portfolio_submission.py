@@ -192,6 +192,7 @@ def test_partner_draws_a_line_with_two_images_and_the_editor_sees_them(
     }
     assert project.images.count() == 2
     assert not [text for text in problems if "Content Security Policy" in text]
+    assert_accessible(page, "the list of submissions")
 
     editor_context = browser.new_context(locale="de-DE", base_url=live_server.url)
     editor_context.set_default_timeout(TIMEOUT_MS)
@@ -205,6 +206,7 @@ def test_partner_draws_a_line_with_two_images_and_the_editor_sees_them(
     expect(editor_page.locator("#review-location-text")).to_contain_text("51.4895, 7.507")
     expect(editor_page.locator("img.review-image")).to_have_count(2)
     expect(editor_page.locator("main")).to_contain_text("CC BY 4.0")
+    assert_accessible(editor_page, "the review page")
     editor_context.close()
 
 
@@ -259,3 +261,34 @@ def test_admin_map_widget_edits_the_geojson_text(browser, live_server, people):
     assert len(project.location["coordinates"][0]) == 4
     assert not [text for text in problems if "Content Security Policy" in text]
     context.close()
+
+
+def assert_accessible(page, where):
+    from tests.browser.test_accessibility import AXE, AXE_OPTIONS, FAIL_ON_REVIEW, describe
+
+    results = AXE.run(page, options=AXE_OPTIONS).response
+    assert results["passes"], "axe did not check anything"
+    violations = results["violations"] + [
+        result for result in results["incomplete"] if result["id"] in FAIL_ON_REVIEW
+    ]
+    assert not violations, f"axe on {where}:\n" + describe(violations)
+
+
+def test_submission_form_errors_name_the_fields_and_are_accessible(logged_in_context, people):
+    page = logged_in_context.new_page()
+    page.goto("/einreichen/neu/")
+    assert_accessible(page, "the submission form")
+    page.get_by_label("Titel").fill(TITLE)
+    page.get_by_label("Kurzbeschreibung").fill("Eine Fläche mit nur zwei Ecken.")
+    page.locator("#id_city").select_option(label="Dortmund")
+    page.get_by_label("Intelligente Mobilität").check()
+    page.get_by_label("In einer Fläche").check()
+    page.get_by_label("Linie oder Fläche: Punkte").fill("51.4890, 7.5000\n51.4895, 7.5070")
+    page.get_by_label("Was ist auf Bild 2 zu sehen?").fill("Ein Bild ohne Datei")
+    page.get_by_role("button", name="Zur Prüfung einreichen").click()
+    expect(page.locator(".field-invalid")).to_have_count(2)
+    expect(page.locator(".field-invalid").first).to_contain_text("mindestens drei Punkte")
+    expect(page.locator(".field-invalid").nth(1)).to_contain_text("Bilddatei")
+    # The kind stays chosen and the map shows the two typed corners.
+    expect(page.locator("#pick-map")).to_have_attribute("data-vertices", "2")
+    assert_accessible(page, "the submission form with errors")
