@@ -246,11 +246,20 @@
     fit();
 
     map.on("click", function (event) { add(event.latlng); });
+    /* An arrow key pans with an animation: Enter right after it takes the centre where the
+       map comes to rest, not a point on the way. */
+    var moving = false;
+    map.on("movestart", function () { moving = true; });
+    map.on("moveend", function () { moving = false; });
     element.addEventListener("keydown", function (event) {
       if (event.target !== element) { return; }
       if (event.key === "Enter" || event.key === " ") {
         event.preventDefault();
-        add(map.getCenter());
+        if (moving) {
+          map.once("moveend", function () { add(map.getCenter()); });
+        } else {
+          add(map.getCenter());
+        }
       } else if (event.key === "Backspace" || event.key === "Delete") {
         event.preventDefault();
         undo();
