@@ -83,7 +83,8 @@
     var kindInputs = Array.prototype.slice.call(
       document.querySelectorAll('input[name="' + data.kindName + '"]'));
     var center = (data.center || "51.48,7.50").split(",").map(Number);
-    var map = L.map(element, { maxZoom: 19, keyboard: true }).setView(center, 11);
+    /* A click adds a vertex, so a double click must not zoom as well. */
+    var map = L.map(element, { maxZoom: 19, keyboard: true, doubleClickZoom: false }).setView(center, 11);
     var layer = L.layerGroup().addTo(map);
     var state = { kind: "point", vertices: [], foreign: null };
     element.setAttribute("tabindex", "0");
@@ -191,6 +192,8 @@
     function add(latlng) {
       if (state.kind === "citywide") { return; }
       var vertex = [fixed(latlng.lat), fixed(latlng.lng)];
+      var last = state.vertices[state.vertices.length - 1];
+      if (last && last[0] === vertex[0] && last[1] === vertex[1]) { return; }  /* same place twice */
       if (state.kind === "point") { state.vertices = [vertex]; } else { state.vertices.push(vertex); }
       state.foreign = null;
       write();
