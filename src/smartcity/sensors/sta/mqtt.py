@@ -3,8 +3,11 @@
 Create: a JSON Observation published to ``v1.1/Observations``,
 ``v1.1/Datastreams(id)/Observations``, ``v1.1/MultiDatastreams(id)/Observations`` or
 ``v1.1/FeaturesOfInterest(id)/Observations`` is stored through the same code as an HTTP POST.
-The bridge (``smartcity mqtt``) handles these with QoS 1 and a persistent session; paho sends
-the PUBACK only after the handler returned, i.e. after the database commit, so an acknowledged
+The bridge (``smartcity mqtt``) handles these with QoS 1 and a persistent session. It collects
+the creates that arrive within a few milliseconds (``BridgeBatcher``) and stores them together
+(``store_creates``: one Datastream query, one ``services.store_groups`` transaction; a group
+the grouped store refuses is stored one by one, so a bad message is refused alone). Each
+message is acknowledged (paho ``manual_ack``) only after that commit, so an acknowledged
 observation is stored even if the bridge is killed right after.
 
 Notifications: after each commit the writing process (web or bridge) publishes the entity to
@@ -29,6 +32,7 @@ also publishes the selected properties there.
 
 import functools
 import logging
+import queue
 import re
 import threading
 import time
@@ -317,21 +321,167 @@ class Notifier:
 notifier = Notifier()
 
 
+def create_topic(topic: str, payload: bytes) -> str | None:
+    """The topic without the site prefix when the message is a create, else None."""
+    if not topic.startswith(prefix()):
+        return None
+    topic = topic[len(prefix()) :]
+    if not payload or CREATE_TOPIC.match(topic) is None or b'"@iot.selfLink"' in payload:
+        return None  # notifications (ours or another process's) are not creates
+    return topic
+
+
 def on_bridge_message(topic: str, payload: bytes):
     """The bridge's handler for everything under v1.x/#: creates and $select announcements."""
     if not topic.startswith(prefix()):
         return None
-    topic = topic[len(prefix()) :]
     if "?" in topic:
         if not payload:  # a client announces a $select topic it subscribed to
-            register_select(topic)
+            register_select(topic[len(prefix()) :])
         return None
-    if not payload or CREATE_TOPIC.match(topic) is None or b'"@iot.selfLink"' in payload:
-        return None  # notifications (ours or another process's) are not creates
+    topic = create_topic(topic, payload)
+    if topic is None:
+        return None
     mqtt_counts.add("received")
+    return _create_one(topic, payload)
+
+
+def _create_one(topic: str, payload: bytes):
+    """One create in its own transaction; the error body when it is refused."""
     try:
         return handle_create(topic, payload)
     except StaError as error:
         mqtt_counts.add("rejected")
         log.warning("MQTT create on %s rejected: %s", topic, error.message)
         return error.body()
+
+
+# --- grouped creates (the bridge) -----------------------------------------------------------
+
+
+def _grouped_item(topic: str, payload: bytes):
+    """(Datastream id, NewObservation) for a plain Observation the grouped store can take;
+    None when only the one-by-one path (``handle_create``) can store or refuse it."""
+    from smartcity.sensors.sta.ingest import PLAIN
+    from smartcity.sensors.sta.payload import link_id, new_observation
+
+    match = CREATE_TOPIC.match(topic)
+    if match is None or match["parent"] == "MultiDatastreams":
+        return None
+    try:
+        data = orjson.loads(payload)
+    except orjson.JSONDecodeError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    stream_id = int(match["id"]) if match["parent"] == "Datastreams" else None
+    feature_id = int(match["id"]) if match["parent"] == "FeaturesOfInterest" else None
+    try:
+        for key, value in data.items():
+            if key in PLAIN:
+                continue
+            if key == "Datastream" and stream_id is None:
+                stream_id = link_id(value, "Datastream")
+            elif key == "FeatureOfInterest" and feature_id is None:
+                feature_id = link_id(value, "FeatureOfInterest")
+                if feature_id is None:
+                    return None  # a new feature inline
+            else:
+                return None
+        if stream_id is None:
+            return None
+        item = new_observation(data)
+    except StaError:
+        return None
+    item.feature_of_interest_id = feature_id
+    return stream_id, item
+
+
+def store_creates(messages) -> None:
+    """Store a group of create messages ((topic without prefix, payload) pairs).
+
+    Plain Observations of existing Datastreams go to ``services.store_groups`` together (one
+    Datastream query, one transaction, one INSERT); everything else, and the whole group when
+    the grouped store refuses it (a bad FeatureOfInterest link, a duplicate …), is stored one by
+    one through ``handle_create``, so a bad message is refused alone with the error it gets
+    today. Returns only after everything it stored is committed.
+    """
+    from smartcity.sensors.errors import SensorError
+    from smartcity.sensors.services import store_groups
+    from smartcity.sensors.sta.ingest import _streams
+
+    mqtt_counts.add("received", len(messages))
+    parsed = [_grouped_item(topic, payload) for topic, payload in messages]
+    wanted = {entry[0] for entry in parsed if entry is not None}
+    streams = {stream.pk: stream for stream in _streams(wanted)} if wanted else {}
+    groups, members, alone = {}, [], []
+    for index, entry in enumerate(parsed):
+        stream = streams.get(entry[0]) if entry is not None else None
+        if stream is None:
+            alone.append(index)  # not plain, or a missing Datastream: refused as today
+            continue
+        groups.setdefault(stream.pk, (stream, []))[1].append(entry[1])
+        members.append(index)
+    if groups:
+        committed = []
+        try:
+            store_groups(list(groups.values()), lambda: committed.append(True))
+        except Exception as error:
+            if committed:  # stored; never store these a second time
+                log.exception("a listener failed after a grouped MQTT create")
+            else:
+                if not isinstance(error, SensorError):
+                    log.warning("grouped MQTT create failed; one by one", exc_info=True)
+                alone.extend(members)  # each alone: the bad one is refused, the others stored
+    for index in sorted(alone):
+        topic, payload = messages[index]
+        try:
+            _create_one(topic, payload)
+        except Exception:  # one bad message must not stop the others (as the bridge did)
+            log.exception("MQTT message on %s failed", topic)
+
+
+class BridgeBatcher:
+    """Collects create messages for up to ``window`` seconds (or ``size`` messages), stores
+    them with ``store_creates`` and only then acknowledges each (``ack(message)``: the PUBACK
+    of a QoS 1 message goes out after the commit)."""
+
+    def __init__(self, ack, window: float = 0.005, size: int = 200):
+        self.ack, self.window, self.size = ack, window, size
+        self.queue = queue.SimpleQueue()
+        self.batches = self.messages = 0
+        self._thread = threading.Thread(target=self._run, name="sta-mqtt-ingest", daemon=True)
+        self._thread.start()
+
+    def put(self, topic: str, payload: bytes, message) -> None:
+        self.queue.put((topic, payload, message))
+
+    def _run(self):
+        from django.db import close_old_connections, connection
+
+        while True:
+            entries = [self.queue.get()]
+            deadline = time.monotonic() + self.window
+            while len(entries) < self.size:
+                remaining = deadline - time.monotonic()
+                try:
+                    if remaining > 0:
+                        entries.append(self.queue.get(timeout=remaining))
+                    else:
+                        entries.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            close_old_connections()
+            try:
+                store_creates([(topic, payload) for topic, payload, _message in entries])
+            except Exception:  # e.g. the database is down: logged, as the bridge always did
+                log.exception("MQTT group of %s creates failed", len(entries))
+            self.batches += 1
+            self.messages += len(entries)
+            for _topic, _payload, message in entries:
+                try:
+                    self.ack(message)
+                except Exception:  # noqa: BLE001 - a lost connection: the broker redelivers
+                    log.warning("MQTT acknowledgement failed", exc_info=True)
+            if self.queue.empty():
+                connection.close()

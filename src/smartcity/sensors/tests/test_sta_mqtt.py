@@ -288,3 +288,93 @@ def test_select_subscriptions_on_entity_and_collection_topics(settings, sta, net
         subscriber.close()
         bridge.loop_stop()
         bridge.disconnect()
+
+
+@requires_mqtt
+@pytest.mark.django_db(transaction=True)
+def test_bridge_stores_quick_publishes_in_groups_and_acks_after_commit(settings, network):
+    """Against the real broker: many QoS 1 publishes in quick succession are all stored, in
+    fewer groups than messages; bad messages among them are refused alone (one that only the
+    grouped store refuses, one of a missing Datastream, one not JSON); every message is
+    acknowledged only once its Observation is committed."""
+    from smartcity.sensors.management.commands.mqtt import start_bridge
+    from smartcity.sensors.metrics import mqtt_counts, mqtt_messages
+
+    prefix = f"test-{uuid.uuid4().hex[:8]}/"
+    settings.SENSORS_MQTT_TOPIC_PREFIX = prefix
+    settings.SMARTCITY_MQTT_URL = os.environ["SMARTCITY_TEST_MQTT_URL"]
+    ds = network["datastream"]["@iot.id"]
+    collection = f"{prefix}v1.1/Datastreams({ds})/Observations"
+    mqtt_counts.flush()
+    before_counts = {labels[0]: value for labels, value in mqtt_messages()}
+    before = Observation.objects.filter(datastream_id=ds).count()
+    bridge = start_bridge(client_id=f"test-bridge-{uuid.uuid4().hex[:8]}")
+    acked = []  # (result, whether it was committed when its PUBACK went out) per good one
+    original_ack = bridge.batcher.ack
+
+    def ack(message):
+        try:
+            result = orjson.loads(message.payload)["result"]
+        except (orjson.JSONDecodeError, KeyError):
+            result = None
+        if message.topic == collection and isinstance(result, int) and result >= 1000:
+            committed = Observation.objects.filter(datastream_id=ds, result_number=result)
+            acked.append((result, committed.exists()))
+        original_ack(message)
+
+    bridge.batcher.ack = ack
+    subscriber = Subscriber([collection])
+    publisher = mqtt.client_from_url(client_id=f"test-pub-{uuid.uuid4().hex[:8]}")
+    publisher.loop_start()
+    try:
+        good = 60
+        infos = []
+        for i in range(good):
+            body = {
+                "phenomenonTime": f"2026-06-01T00:{i // 60:02d}:{i % 60:02d}Z",
+                "result": 1000 + i,
+            }
+            infos.append(publisher.publish(collection, orjson.dumps(body), qos=1))
+            if i == 20:  # refused by the grouped store (no such feature): stored one by one
+                bad = {"result": -1, "FeatureOfInterest": {"@iot.id": 999999}}
+                infos.append(publisher.publish(collection, orjson.dumps(bad), qos=1))
+            if i == 30:
+                infos.append(publisher.publish(collection, b"[not json", qos=1))
+            if i == 40:
+                infos.append(
+                    publisher.publish(
+                        f"{prefix}v1.1/Datastreams(999999)/Observations",
+                        orjson.dumps({"result": -2}),
+                        qos=1,
+                    )
+                )
+        for info in infos:
+            info.wait_for_publish(10)  # the broker has them (its PUBACK, not the bridge's)
+        stored = Observation.objects.filter(datastream_id=ds)
+        deadline = time.monotonic() + 20
+        while stored.count() - before < good or len(acked) < good:
+            assert time.monotonic() < deadline, "not all publishes were stored"
+            time.sleep(0.1)
+        time.sleep(0.3)  # nothing more arrives
+        assert stored.count() - before == good
+        assert sorted(
+            stored.filter(result_number__gte=1000).values_list("result_number", flat=True)
+        ) == list(range(1000, 1000 + good))
+        assert not Observation.objects.filter(result_number__lt=0).exists()
+        # Notifications for the grouped creates still go out.
+        assert subscriber.wait_for(collection, lambda body: body.get("result") == 999 + good)
+        # Grouped: fewer store rounds than messages; acknowledged only after the commit.
+        assert bridge.batcher.messages == good + 3
+        assert bridge.batcher.batches < good
+        assert sorted(result for result, _committed in acked) == list(range(1000, 1000 + good))
+        assert all(committed for _result, committed in acked)
+        mqtt_counts.flush()
+        counts = {labels[0]: value for labels, value in mqtt_messages()}
+        assert counts["received"] - before_counts.get("received", 0) == good + 3
+        assert counts["rejected"] - before_counts.get("rejected", 0) == 3
+    finally:
+        publisher.loop_stop()
+        publisher.disconnect()
+        subscriber.close()
+        bridge.loop_stop()
+        bridge.disconnect()
