@@ -146,3 +146,24 @@ def test_map_page_shows_the_default_layers_until_others_are_chosen(client, demo)
     chosen = client.get("/dortmund/karte/?layer=defects").content.decode()
     link = re.search(r'features\.geojson\?([^"]*)"', chosen).group(1).replace("&amp;", "&")
     assert parse_qs(link)["layer"] == ["defects"]
+
+
+def test_map_page_shows_project_status_in_the_page_language(client, demo):
+    """The map index keeps the labels of the language it was built in; the page's list and
+    the popups (statusLabels in the page's map config) use the page's own."""
+    project = Project.objects.create(
+        title="Sprachprobe",
+        summary="s",
+        status="in_progress",
+        location={"type": "Point", "coordinates": [7.46, 51.51]},
+    )
+    project.cities.add(demo["dortmund"])
+    german = client.get("/dortmund/karte/?q=Sprachprobe").content.decode()
+    assert "in Umsetzung" in german
+    client.cookies["django_language"] = "en"
+    english = client.get("/dortmund/karte/?q=Sprachprobe", HTTP_ACCEPT_LANGUAGE="en")
+    body = english.content.decode()
+    assert "Sprachprobe" in body
+    assert "being implemented" in body and "in Umsetzung" not in body
+    config = orjson.loads(re.search(r'id="map-config"[^>]*>(.*?)</script>', body, re.S).group(1))
+    assert config["statusLabels"]["projects"]["in_progress"] == "being implemented"

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from smartcity.core.models import City, District
 from smartcity.portfolio import tiles
 from smartcity.portfolio.models import ActionField, Partner, ProjectKind, ProjectStatus
-from smartcity.portfolio.services import mapfeatures
+from smartcity.portfolio.services import mapfeatures, mapindex
 
 LIST_PAGE_SIZE = 100
 FILTER_NAMES = ("city", "layer", "action_field", "kind", "status", "district", "partner", "q")
@@ -27,6 +27,24 @@ def _choices(city):
         "cities": City.objects.all(),
         "layers": mapfeatures.ordered_layers(),
     }
+
+
+def status_labels() -> dict[str, dict[str, str]]:
+    """Project status labels per project layer in the page's language: the map index keeps
+    the labels of the language it was built in, the page shows its own."""
+    labels = {value: str(label) for value, label in ProjectStatus.choices}
+    return dict.fromkeys(set(mapindex.PROJECT_LAYERS.values()), labels)
+
+
+def _in_page_language(features, labels) -> list[dict]:
+    shown = []
+    for feature in features:
+        properties = feature.get("properties") or {}
+        label = labels.get(properties.get("layer"), {}).get(properties.get("status"))
+        if label:
+            feature = {**feature, "properties": {**properties, "status_label": label}}
+        shown.append(feature)
+    return shown
 
 
 def default_layers() -> list[str]:
@@ -60,13 +78,14 @@ def map_page(request, city=None):
     chosen = {name: request.GET.getlist(name) for name in mapfeatures.MULTI_KEYS}
     selected_layers = set((request.GET.get("layer") or "").split(",")) - {""}
     mapped = [feature for feature in features if feature.get("geometry")]
+    labels = status_labels()
     response = render(
         request,
         "portfolio/map.html",
         {
             "city": city_obj,
             "current_city": city_obj,
-            "features": page.object_list,
+            "features": _in_page_language(page.object_list, labels),
             "page": page,
             "page_query": page_query,
             "feature_count": len(features),
@@ -87,6 +106,7 @@ def map_page(request, city=None):
                 if city_obj and city_obj.latitude
                 else [51.48, 7.50],
                 "zoom": 12 if city_obj else 11,
+                "statusLabels": labels,
                 "labels": {
                     "consentStored": _("Die Karte wird ab jetzt ohne Nachfrage geladen."),
                 },

@@ -78,9 +78,12 @@
     link.href = properties.url;
     link.textContent = (properties.code ? properties.code + " – " : "") + properties.title;
     box.appendChild(link);
-    if (properties.status_label) {
+    // Project status labels in the page's language (the map index keeps one language).
+    var label = ((config.statusLabels || {})[properties.layer] || {})[properties.status] ||
+      properties.status_label;
+    if (label) {
       var meta = document.createElement("p");
-      meta.textContent = properties.status_label;
+      meta.textContent = label;
       box.appendChild(meta);
     }
     return box;
