@@ -144,7 +144,8 @@ def test_the_url_restores_the_view(page, programme):
     fields = page.get_by_role("group", name="Handlungsfeld")
     expect(fields.get_by_label("Energie und Umwelt")).to_be_checked()
     expect(fields.get_by_label("Intelligente Mobilität")).not_to_be_checked()
-    expect(page.get_by_label("Stadtbezirk")).to_have_value("hoerde")
+    districts = page.get_by_role("group", name="Stadtbezirk", exact=True)
+    expect(districts.get_by_label("Hörde", exact=True)).to_be_checked()
     center = page.evaluate(
         "[window.SmartCityMap.map.getZoom(), window.SmartCityMap.map.getCenter()]"
     )
