@@ -115,6 +115,12 @@ def _reject_duplicates(stream, items):
 
 def _observed_area(stream, features):
     """The old area widened by the features' geometries (convex hull); None when unchanged."""
+    if stream.observed_area and all(
+        feature.feature.get("geometry", feature.feature) == stream.observed_area
+        for feature in features
+        if isinstance(feature.feature, dict)
+    ):
+        return None  # the usual case (a fixed sensor): no geometry work per request
     shapes = []
     for feature in features:
         try:

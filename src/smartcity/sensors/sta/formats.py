@@ -145,14 +145,20 @@ def _group_link(group, field) -> tuple[str, int]:
 
 def _streams(links) -> dict:
     """The linked streams, one query per kind; 404 naming the first missing one."""
-    from smartcity.sensors.models import Datastream, MultiDatastream
+    from smartcity.sensors.models import MultiDatastream
+    from smartcity.sensors.sta.ingest import read_streams
 
     found = {}
-    for name, model in (("Datastream", Datastream), ("MultiDatastream", MultiDatastream)):
-        wanted = {pk for kind, pk in links if kind == name}
-        if wanted:
-            for pk, stream in model.objects.select_related("thing").in_bulk(wanted).items():
-                found[(name, pk)] = stream
+    wanted = {pk for kind, pk in links if kind == "Datastream"}
+    if wanted:
+        # One plain query that also brings each stream's default FeatureOfInterest (the
+        # grouped single-POST path's read): a gateway's batch names a hundred streams.
+        for stream in read_streams(wanted):
+            found[("Datastream", stream.pk)] = stream
+    wanted = {pk for kind, pk in links if kind == "MultiDatastream"}
+    if wanted:
+        for pk, stream in MultiDatastream.objects.in_bulk(wanted).items():
+            found[("MultiDatastream", pk)] = stream
     for link in links:
         if link not in found:
             raise SensorError(404, f"{link[0]}({link[1]}) does not exist", link[0])

@@ -287,7 +287,7 @@ class Batcher:
 _STREAMS_SQL = []
 
 
-def _streams(ids):
+def read_streams(ids):
     """The Datastreams with their default FeatureOfInterest (id and geometry: the feature made
     from the Thing's first Location, as ``services.observations.default_features`` finds it),
     by one plain SQL query, without compiling an ORM query per group."""
@@ -337,7 +337,7 @@ def process(jobs) -> list:
         for secret in {job.secret for job in jobs}
     }
     wanted = {job.stream_id for job in jobs if allowed[job.secret]}
-    streams = {stream.pk: stream for stream in _streams(wanted)} if wanted else {}
+    streams = {stream.pk: stream for stream in read_streams(wanted)} if wanted else {}
     groups, members = {}, {}
     for index, job in enumerate(jobs):
         stream = streams.get(job.stream_id)

@@ -408,12 +408,12 @@ def store_creates(messages) -> None:
     """
     from smartcity.sensors.errors import SensorError
     from smartcity.sensors.services import store_groups
-    from smartcity.sensors.sta.ingest import _streams
+    from smartcity.sensors.sta.ingest import read_streams
 
     mqtt_counts.add("received", len(messages))
     parsed = [_grouped_item(topic, payload) for topic, payload in messages]
     wanted = {entry[0] for entry in parsed if entry is not None}
-    streams = {stream.pk: stream for stream in _streams(wanted)} if wanted else {}
+    streams = {stream.pk: stream for stream in read_streams(wanted)} if wanted else {}
     groups, members, alone = {}, [], []
     for index, entry in enumerate(parsed):
         stream = streams.get(entry[0]) if entry is not None else None
