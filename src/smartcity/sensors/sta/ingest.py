@@ -177,9 +177,39 @@ class Job:
         self.stream_id, self.item, self.feature_id = stream_id, item, feature_id
 
 
+def plain_observation(data, stream_id=None, feature_id=None):
+    """(Datastream id, NewObservation) for a body that is a plain Observation whose
+    Datastream and FeatureOfInterest are links; None when only the normal path can store or
+    refuse it (inline entities, a second Datastream, values the normal path must name)."""
+    from smartcity.sensors.sta.payload import link_id, new_observation
+
+    if not isinstance(data, dict):
+        return None
+    try:
+        for key, value in data.items():
+            if key in PLAIN:
+                continue
+            if key == "Datastream" and stream_id is None:
+                stream_id = link_id(value, "Datastream")
+                if stream_id is None:
+                    return None
+            elif key == "FeatureOfInterest" and feature_id is None:
+                feature_id = link_id(value, "FeatureOfInterest")
+                if feature_id is None:
+                    return None  # a new feature inline
+            else:
+                return None
+        if stream_id is None:
+            return None
+        item = new_observation(data)
+    except StaError:
+        return None
+    item.feature_of_interest_id = feature_id
+    return stream_id, item
+
+
 def _job(scope, match, body) -> Job | None:
     """The request as a Job, or None when only the normal path can answer it."""
-    from smartcity.sensors.sta.payload import link_id, new_observation
     from smartcity.sensors.sta.views import bearer_from_header
 
     headers = dict(scope["headers"])
@@ -191,31 +221,11 @@ def _job(scope, match, body) -> Job | None:
         data = orjson.loads(body)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(data, dict):
+    found = plain_observation(data, int(match["id"]) if match["id"] else None)
+    if found is None:
         return None
-    stream_id = int(match["id"]) if match["id"] else None
-    feature_id = None
-    try:
-        for key, value in data.items():
-            if key in PLAIN:
-                continue
-            if key == "Datastream" and stream_id is None:
-                stream_id = link_id(value, "Datastream")
-                if stream_id is None:
-                    return None
-            elif key == "FeatureOfInterest":
-                feature_id = link_id(value, "FeatureOfInterest")
-                if feature_id is None:
-                    return None
-            else:
-                return None
-        if stream_id is None:
-            return None
-        item = new_observation(data)
-    except StaError:
-        return None
-    item.feature_of_interest_id = feature_id
-    return Job(match["version"], base, secret, stream_id, item, feature_id)
+    stream_id, item = found
+    return Job(match["version"], base, secret, stream_id, item, item.feature_of_interest_id)
 
 
 def _base(scope, headers, version) -> str | None:

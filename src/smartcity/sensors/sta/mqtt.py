@@ -362,8 +362,7 @@ def _create_one(topic: str, payload: bytes):
 def _grouped_item(topic: str, payload: bytes):
     """(Datastream id, NewObservation) for a plain Observation the grouped store can take;
     None when only the one-by-one path (``handle_create``) can store or refuse it."""
-    from smartcity.sensors.sta.ingest import PLAIN
-    from smartcity.sensors.sta.payload import link_id, new_observation
+    from smartcity.sensors.sta.ingest import plain_observation
 
     match = CREATE_TOPIC.match(topic)
     if match is None or match["parent"] == "MultiDatastreams":
@@ -372,29 +371,9 @@ def _grouped_item(topic: str, payload: bytes):
         data = orjson.loads(payload)
     except orjson.JSONDecodeError:
         return None
-    if not isinstance(data, dict):
-        return None
     stream_id = int(match["id"]) if match["parent"] == "Datastreams" else None
     feature_id = int(match["id"]) if match["parent"] == "FeaturesOfInterest" else None
-    try:
-        for key, value in data.items():
-            if key in PLAIN:
-                continue
-            if key == "Datastream" and stream_id is None:
-                stream_id = link_id(value, "Datastream")
-            elif key == "FeatureOfInterest" and feature_id is None:
-                feature_id = link_id(value, "FeatureOfInterest")
-                if feature_id is None:
-                    return None  # a new feature inline
-            else:
-                return None
-        if stream_id is None:
-            return None
-        item = new_observation(data)
-    except StaError:
-        return None
-    item.feature_of_interest_id = feature_id
-    return stream_id, item
+    return plain_observation(data, stream_id, feature_id)
 
 
 def store_creates(messages) -> None:
