@@ -5,25 +5,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('bridges', '0004_webhook_secret'),
+        ("bridges", "0004_webhook_secret"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='bridge',
-            name='spans',
-            field=models.PositiveSmallIntegerField(default=1, validators=[django.core.validators.MinValueValidator(1)], verbose_name='Anzahl der Felder'),
+            model_name="bridge",
+            name="spans",
+            field=models.PositiveSmallIntegerField(
+                default=1,
+                validators=[django.core.validators.MinValueValidator(1)],
+                verbose_name="Anzahl der Felder",
+            ),
         ),
         migrations.AlterField(
-            model_name='channel',
-            name='expected_interval_s',
-            field=models.PositiveIntegerField(default=1800, verbose_name='Erwarteter Abstand der Messwerte (s)'),
+            model_name="channel",
+            name="expected_interval_s",
+            field=models.PositiveIntegerField(
+                default=1800, verbose_name="Erwarteter Abstand der Messwerte (s)"
+            ),
         ),
         migrations.AlterField(
-            model_name='channel',
-            name='last_seen',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='Letzter Messwert'),
+            model_name="channel",
+            name="last_seen",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="Letzter Messwert"),
         ),
     ]
