@@ -278,7 +278,7 @@ def write_targets(env: dict, network: dict) -> Path:
         "sta_token": create_token(user, ["sta:write"], name="load")[1],
         "open311_token": create_token(user, ["open311:write"], name="load")[1],
         # What the map page's script loads when nobody picked a layer (see map_geojson).
-        "map_default_layers": ",".join(default_layers()),
+        "map_default_layers": ",".join(layer.name for layer in default_layers()),
         "map_opt_in_layers": [layer.name for layer in map_layers if not layer.visible_by_default],
     }
     path = Path(env["SMARTCITY_HOME"]) / "targets.json"

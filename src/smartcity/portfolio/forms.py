@@ -21,7 +21,7 @@ LOCATION_KINDS = [
     ("area", _("In einer Fläche (zum Beispiel ein Quartier)")),
     ("citywide", _("Stadtweit, ohne Ort auf der Karte")),
 ]
-MAIN_FIELDS = (
+PROJECT_FIELDS = [
     "title",
     "summary",
     "description",
@@ -31,10 +31,9 @@ MAIN_FIELDS = (
     "end_date",
     "contact_name",
     "contact_email",
-    "city",
-    "action_fields",
-    "partners",
-)
+]
+# The form's own fields follow the model's, in this order on the page.
+MAIN_FIELDS = (*PROJECT_FIELDS, "city", "action_fields", "partners")
 
 
 def submit_cities(user):
@@ -95,17 +94,7 @@ class SubmissionForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "title",
-            "summary",
-            "description",
-            "kind",
-            "status",
-            "start_date",
-            "end_date",
-            "contact_name",
-            "contact_email",
-        ]
+        fields = PROJECT_FIELDS
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}),
             "end_date": forms.DateInput(attrs={"type": "date"}),

@@ -47,18 +47,19 @@ def _in_page_language(features, labels) -> list[dict]:
     return shown
 
 
-def default_layers() -> list[str]:
+def default_layers() -> list:
     """The layers the map page shows when none is chosen."""
-    return [layer.name for layer in mapfeatures.ordered_layers() if layer.visible_by_default]
+    return [layer for layer in mapfeatures.ordered_layers() if layer.visible_by_default]
 
 
 def map_page(request, city=None):
     city_obj = get_object_or_404(City, slug=city) if city else None
     errors = {}
     params = request.GET.copy()
+    defaults = default_layers()
     if not params.getlist("layer") or params.getlist("layer") == [""]:
         # Opt-in layers (defect reports, sensors, ideas, …) stay off until someone picks them.
-        params.setlist("layer", [",".join(default_layers())])
+        params.setlist("layer", [",".join(layer.name for layer in defaults)])
     try:
         query = mapfeatures.parse(params, city_obj)
         features = mapfeatures.features(query)
@@ -94,9 +95,7 @@ def map_page(request, city=None):
             "selected": selected,
             "chosen": chosen,
             "selected_layers": selected_layers,
-            "default_layer_labels": [
-                layer.label for layer in mapfeatures.ordered_layers() if layer.visible_by_default
-            ],
+            "default_layer_labels": [layer.label for layer in defaults],
             "geojson_url": geojson_url,
             "tiles": tiles.tile_config(),
             "map_config": {
