@@ -3,6 +3,7 @@
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from smartcity.core.models import City, District
 from smartcity.portfolio.models import (
     ActionField,
     Partner,
@@ -10,7 +11,7 @@ from smartcity.portfolio.models import (
     Project,
     ProjectPartner,
 )
-from smartcity.portfolio.services import mapindex
+from smartcity.portfolio.services import mapindex, maplookups
 
 
 def _refresh(project_id):
@@ -72,3 +73,13 @@ def place_saved(sender, instance, raw=False, **kwargs):
 @receiver(post_delete, sender=Place)
 def place_deleted(sender, instance, **kwargs):
     mapindex.remove(mapindex.PLACE_LAYERS.values(), instance.pk)
+
+
+def _lookups_changed(sender, **kwargs):
+    """What the map's filters are checked against changed (also on ``raw`` saves: fixtures)."""
+    maplookups.changed()
+
+
+for model in (City, District, ActionField, Partner):
+    for signal in (post_save, post_delete):
+        signal.connect(_lookups_changed, sender=model, dispatch_uid=f"portfolio-lookups-{model}")

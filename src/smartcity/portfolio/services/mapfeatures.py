@@ -5,9 +5,10 @@ from dataclasses import dataclass, field
 import orjson
 from django.utils.translation import gettext as _
 
-from smartcity.core.models import City, District
+from smartcity.core.models import City
 from smartcity.core.registries import MapFilters, map_layers
-from smartcity.portfolio.models import ActionField, Partner, ProjectKind
+from smartcity.portfolio.models import ProjectKind
+from smartcity.portfolio.services import maplookups
 
 MAX_QUERY_LENGTH = 200
 
@@ -56,11 +57,8 @@ def _values(params, name) -> list[str]:
     return list(dict.fromkeys(value.strip() for value in raw if value and value.strip()))
 
 
-def _unknown(model, field, wanted, **extra) -> list[str]:
-    found = set(
-        model.objects.filter(**{f"{field}__in": wanted}, **extra).values_list(field, flat=True)
-    )
-    return [value for value in wanted if value not in found]
+def _unknown(known, wanted) -> list[str]:
+    return [value for value in wanted if value not in known]
 
 
 def parse(params, city: City | None = None) -> MapQuery:
@@ -70,12 +68,13 @@ def parse(params, city: City | None = None) -> MapQuery:
     (``?status=planned&status=pilot``): an item matches one of the values.
     """
     errors: dict[str, list[str]] = {}
+    lookups = maplookups.snapshot()
 
     def value(name):
         return (params.get(name) or "").strip()
 
     if city is None and value("city"):
-        city = City.objects.filter(slug=value("city")).first()
+        city = lookups.city(value("city"))
         if city is None:
             errors["city"] = [_("Unbekannte Stadt.")]
     layers = ordered_layers()
@@ -91,10 +90,9 @@ def parse(params, city: City | None = None) -> MapQuery:
         if len(given) > MAX_VALUES:
             errors[key] = [_("Höchstens %d Werte.") % MAX_VALUES]
     known_statuses = set().union(*(layer.statuses for layer in map_layers))
-    district_scope = {"city": city} if city is not None else {}
     problems = {
         "action_field": (
-            lambda values: _unknown(ActionField, "slug", values),
+            lambda values: _unknown(lookups.action_fields(), values),
             _("Unbekanntes Handlungsfeld: %s"),
         ),
         "kind": (
@@ -106,11 +104,11 @@ def parse(params, city: City | None = None) -> MapQuery:
             _("Unbekannter Stand: %s"),
         ),
         "district": (
-            lambda values: _unknown(District, "slug", values, **district_scope),
+            lambda values: _unknown(lookups.districts(city), values),
             _("Unbekannter Stadtbezirk: %s"),
         ),
         "partner": (
-            lambda values: _unknown(Partner, "slug", values),
+            lambda values: _unknown(lookups.partners(), values),
             _("Unbekannte Partnerorganisation: %s"),
         ),
     }
