@@ -139,6 +139,8 @@ def entries_json_many(layers, city, filters) -> dict[str, list[bytes]]:
     if not filters.active():
         return mapfragments.parts_many(layers, city)
     found = {name: [] for name in layers}
+    if not layers:
+        return found
     if connection.vendor in JOIN_FUNCTIONS:
         with connection.cursor() as cursor:
             cursor.execute(*joined_sql(layers, city, filters))
