@@ -9,7 +9,8 @@ the next map request of every process reloads. The token is read before the rows
 change racing with a reload leaves a snapshot under an outdated token, never a stale one under
 the current token. Changes that bypass signals (``QuerySet.update``, raw SQL) are caught by
 ``MAX_AGE``. Inside a transaction (a test, a management command) the lookups may see rows that
-are later rolled back: there the database is asked directly and nothing is kept.
+are later rolled back: there the database is asked directly and nothing is kept. Tests that
+commit and empty the tables afterwards (a flush sends no signals) call ``clear()``.
 """
 
 import contextlib
