@@ -52,8 +52,9 @@ def duplicates(request, city: str, query: Query[DuplicateQuery]):
     if found is None:
         raise HttpError(404, gettext("Diese Kategorie gibt es hier nicht."))
     category_name, rows = found
-    # Translated only when there is something to show (most taps find nothing).
-    labels = {value: str(label) for value, label in Status.choices} if rows else {}
+    if not rows:  # most taps find nothing: no labels to translate, no URL to reverse
+        return HttpResponse(b"[]", content_type="application/json")
+    labels = {value: str(label) for value, label in Status.choices}
     page = reverse("defects:detail", kwargs={"city": city, "pk": PK_MARK})
     # Built here in the documented shape (``Candidate``) and sent as is: no schema pass per row.
     candidates = [

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.utils import timezone
 
+from smartcity.defects import prepared
 from smartcity.defects.models import OPEN_STATUSES, Category, Report
 
 DUPLICATE_RADIUS_M = 50
@@ -76,7 +77,8 @@ def _hint_sql(connection) -> str:
     """One statement for the whole duplicate hint: the category (by city slug and code) and,
     left-joined, its open reports of the last 30 days inside the circle's bounding box. The
     box uses the index ``report_duplicate_check`` (category, status, latitude, longitude).
-    Built once from the models' table and column names, so no ORM compilation per request."""
+    Built once from the models' table and column names, so no ORM compilation per request;
+    on PostgreSQL prepared once per connection (``defects.prepared``)."""
     sql = _HINT_SQL.get(connection.vendor)
     if sql is None:
         from smartcity.core.models import City
@@ -124,9 +126,7 @@ def duplicate_hint(city_slug: str, code: str, latitude: float, longitude: float,
         code,
         True,
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_hint_sql(connection), params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(_hint_sql(connection), params)
     if not rows:
         return None
     category_id, category_name = rows[0][0], rows[0][1]

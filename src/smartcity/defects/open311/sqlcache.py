@@ -6,7 +6,8 @@ server's CPU time per request. Here the query of a :class:`queries.Plan` is buil
 once per *shape* (which filters, how many values in each list, page offset and size) with
 stand-in values ("markers"); where each marker lands among the statement's parameters is
 noted, and later requests of the same shape fill in their own values and run the statement
-directly. Rows are converted with the same converters Django's ``values()`` would use, so the
+directly (on PostgreSQL as a statement prepared once per connection, ``defects.prepared``).
+Rows are converted with the same converters Django's ``values()`` would use, so the
 answer is the same row for row (tested against the ORM path).
 
 A shape whose markers do not all come out unchanged as parameters (a lookup that transforms
@@ -21,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
+
+from smartcity.defects import prepared
 
 MAX_ENTRIES = 256
 _cache: dict[tuple, object] = {}
@@ -121,9 +124,7 @@ def fetch(plan, key, build) -> list[dict] | None:
     sql, slots, names, converters = entry
     values = [_adapt(value) for value in _flatten(plan.values())]
     params = [values[slot] if is_value else slot for is_value, slot in slots]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = prepared.fetchall(sql, params)
     if converters:
         converted = []
         for row in rows:

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from smartcity.core.models import City
 from smartcity.core.tokens import verify_token
-from smartcity.defects import addresses, limits, services
+from smartcity.defects import addresses, limits, prepared, services
 from smartcity.defects.models import Report
 from smartcity.defects.open311 import EXTENSIONS, SPECIFICATION, media, queries, shapes
 from smartcity.defects.open311.formats import Open311Error, error, render
@@ -51,20 +51,19 @@ _CITY_COLUMNS = ("id", "slug", "name")
 
 def city_by_slug(slug: str):
     """The city with only id, slug and name read (every Open311 request asks this first):
-    one plain statement, no ORM compilation; other fields (the boundary, possibly a large
-    polygon, read only when a POST checks a place) load on first use."""
+    one plain statement, no ORM compilation, prepared on PostgreSQL (``defects.prepared``);
+    other fields (the boundary, possibly a large polygon, read only when a POST checks a place)
+    load on first use."""
     # In the model's field order, as from_db() expects them.
     fields = [field for field in City._meta.concrete_fields if field.name in _CITY_COLUMNS]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(field.column) for field in fields)
     table = quote(City._meta.db_table)
     slug_column = quote(City._meta.get_field("slug").column)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} WHERE {slug_column} = %s", [slug])  # noqa: S608
-        row = cursor.fetchone()
-    if row is None:
+    rows = prepared.fetchall(f"SELECT {columns} FROM {table} WHERE {slug_column} = %s", [slug])  # noqa: S608
+    if not rows:
         return None
-    return City.from_db(connection.alias, [field.attname for field in fields], row)
+    return City.from_db(connection.alias, [field.attname for field in fields], rows[0])
 
 
 def _only_get(request):
