@@ -35,7 +35,7 @@ OPEN = ("received", "confirmed", "in_progress", "forwarded")
 ALL = (*OPEN, "resolved", "not_responsible", "duplicate", "rejected")
 
 
-def configure(database_url: str | None) -> str:
+def configure(database_url: str | None, clients: int = 16) -> str:
     home = tempfile.mkdtemp(prefix="smartcity-bench-")
     os.makedirs(f"{home}/static")  # WhiteNoise warns about a missing folder
     url = database_url or f"sqlite:///{home}/bench.sqlite3"
@@ -46,6 +46,10 @@ def configure(database_url: str | None) -> str:
         SMARTCITY_DEBUG="false",
         SMARTCITY_HTTPS="false",
         DJANGO_SETTINGS_MODULE="smartcity.settings",
+        # The SQL side's threads each hold a connection of this process's pool for the whole
+        # measurement: the pool must have one for every client, or some clients wait for
+        # one instead of running (the server's pool is set in bench_settings.py).
+        SMARTCITY_DATABASE_POOL_SIZE=str(clients + 2),
     )
     if url.startswith("postgres"):
         create_postgres_database(url)
@@ -182,13 +186,82 @@ def duplicate_params(rng: random.Random, categories) -> dict:
     }
 
 
-def summary(latencies: list[float], wall: float) -> dict:
+def summary(latencies: list[float], wall: float, cpu: float) -> dict:
     latencies.sort()
     return {
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
         "rps": len(latencies) / wall,
+        "cpu_ms": cpu * 1000 / len(latencies),
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # ended meanwhile
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+        if ppid == parent:
+            found.append(int(entry))
+    return found
+
+
+_MONITOR = {}  # a connection of its own for reading pg_stat_activity
+
+
+def _backends() -> list[int]:
+    """The PostgreSQL server processes of the benchmark's database (not those of other
+    databases on the same server, e.g. other people's test runs)."""
+    url = os.environ.get("SMARTCITY_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return []
+    import psycopg
+
+    if "connection" not in _MONITOR:
+        _MONITOR["connection"] = psycopg.connect(url, autocommit=True)
+    rows = _MONITOR["connection"].execute(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()"
+    )
+    return [pid for (pid,) in rows]
+
+
+def cpu_meter(server: int | None):
+    """CPU seconds used by the measured side's processes from now until the returned function
+    is called: this benchmark process (the HTTP client or the SQL threads), the server's
+    processes and the local PostgreSQL's processes serving the benchmark database. Other
+    programs on the machine are not counted, so this figure is steadier than the times when
+    the machine is shared (Linux, local database only; 0 elsewhere)."""
+    if not os.path.isdir("/proc"):
+        return lambda: 0.0
+
+    def total() -> dict[int, float]:
+        pids = {os.getpid(), *_backends()}
+        if server is not None:
+            pids.update([server, *_children(server)])
+        return {pid: _cpu_seconds(pid) for pid in pids}
+
+    before = total()
+
+    def used() -> float:
+        after = total()
+        return sum(value - before.get(pid, 0.0) for pid, value in after.items())
+
+    return used
 
 
 def run_concurrently(clients: int, total: int, work, make_args) -> dict:
@@ -199,10 +272,16 @@ def run_concurrently(clients: int, total: int, work, make_args) -> dict:
     lock = threading.Lock()
     counter = iter(range(total))
 
+    ready = threading.Barrier(clients + 1)
+
     def client(index):
         rng = random.Random(1000 + index)
         state = {}
         mine = []
+        # Untimed: open this thread's connection and run the statement once, as the HTTP
+        # side's warm-up does for the server (its connections come from a pool).
+        work(make_args(random.Random(-1 - index)), state)
+        ready.wait()
         while True:
             with lock:
                 if next(counter, None) is None:
@@ -217,12 +296,14 @@ def run_concurrently(clients: int, total: int, work, make_args) -> dict:
             state["close"]()
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
-    began = time.perf_counter()
     for thread in threads:
         thread.start()
+    ready.wait()
+    cpu = cpu_meter(None)
+    began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return summary(latencies, time.perf_counter() - began)
+    return summary(latencies, time.perf_counter() - began, cpu())
 
 
 async def _read_body(reader, head: bytes) -> bytes:
@@ -244,7 +325,7 @@ async def _read_body(reader, head: bytes) -> bytes:
             return body
 
 
-def run_http(port: int, clients: int, total: int, path_for) -> dict:
+def run_http(port: int, clients: int, total: int, path_for, server: int | None = None) -> dict:
     """HTTP side: ``clients`` keep-alive connections driven by one asyncio loop (a few tens
     of microseconds per request, so the client does not eat the shared cores the server
     needs); the whole answer is read; paths are made outside the timed part."""
@@ -269,9 +350,10 @@ def run_http(port: int, clients: int, total: int, path_for) -> dict:
             finally:
                 writer.close()
 
+        cpu = cpu_meter(server)
         began = time.perf_counter()
         await asyncio.gather(*(client(index) for index in range(clients)))
-        return summary(latencies, time.perf_counter() - began)
+        return summary(latencies, time.perf_counter() - began, cpu())
 
     try:
         import uvloop
@@ -281,16 +363,37 @@ def run_http(port: int, clients: int, total: int, path_for) -> dict:
         return asyncio.run(main())
 
 
-def sql_worker(sql: str):
+def sql_worker(sql: str, prepare: bool = False):
+    """The statement through Django's cursor as any Django code sends it (values written into
+    the text by psycopg, parsed and planned by PostgreSQL each time), or with ``prepare`` as a
+    statement prepared once per connection, as the server does on PostgreSQL
+    (``defects.prepared``)."""
     from django.db import connection
 
+    from smartcity.defects import prepared
+
     def work(args, state):
-        with connection.cursor() as cursor:
-            cursor.execute(sql, args)
-            cursor.fetchall()  # all rows, converted to Python values
+        if prepare:
+            prepared.fetchall(sql, args)  # all rows, converted to Python values
+        else:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, args)
+                cursor.fetchall()  # all rows, converted to Python values
         state["close"] = connection.close
 
     return work
+
+
+def show(label: str, result: dict) -> None:
+    print(f"  {label:<13} p50 {result['p50_ms']:7.2f} ms  p99 {result['p99_ms']:7.2f} ms  "
+          f"{result['rps']:8.1f} req/s  CPU {result['cpu_ms']:.3f} ms/answer")  # fmt: skip
+
+
+def show_ratio(label: str, served: dict, direct: dict) -> None:
+    print(f"  {label:<13} p50 {served['p50_ms'] / direct['p50_ms']:.2f}×  "
+          f"p99 {served['p99_ms'] / direct['p99_ms']:.2f}×  "
+          f"throughput {direct['rps'] / served['rps']:.2f}×  "
+          f"CPU {served['cpu_ms'] / direct['cpu_ms']:.2f}× (target < 3×)")  # fmt: skip
 
 
 def main() -> None:
@@ -308,7 +411,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     count = 200_000 if args.full else args.reports
-    configure(os.environ.get("SMARTCITY_BENCH_DATABASE_URL"))
+    configure(os.environ.get("SMARTCITY_BENCH_DATABASE_URL"), args.clients)
     data = populate(count, reuse=args.reuse)
     city, categories = data["city"], data["categories"]
     placeholders = ", ".join(["%s"] * len(OPEN))
@@ -361,6 +464,8 @@ def main() -> None:
         lat, lon = p["lat"], p["lon"]
         return [p["category"].pk, *OPEN, since, lat - dlat, lat + dlat, lon - dlon, lon + dlon]
 
+    from django.db import connection
+
     process, port = start_server(args.server_workers, args.server_threads)
     try:
         scenarios = [
@@ -378,22 +483,25 @@ def main() -> None:
             f"threads; load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}"
         )
         # The framework's floor on this machine: the cheapest request the server answers.
-        floor = run_http(port, args.clients, args.requests, lambda r: "/healthz")
+        floor = run_http(port, args.clients, args.requests, lambda r: "/healthz", process.pid)
         print("\nserver floor (GET /healthz, one SELECT 1)")
-        print(f"  HTTP  p50 {floor['p50_ms']:7.2f} ms  "
-              f"p99 {floor['p99_ms']:7.2f} ms  {floor['rps']:8.1f} req/s")  # fmt: skip
+        show("HTTP", floor)
+        on_postgres = connection.vendor == "postgresql"
         for name, path_for, sql, args_for in scenarios:
             run_http(port, args.clients, args.clients * 4, path_for)  # warm-up
-            served = run_http(port, args.clients, args.requests, path_for)
+            served = run_http(port, args.clients, args.requests, path_for, process.pid)
             direct = run_concurrently(args.clients, args.requests, sql_worker(sql), args_for)
             print(f"\n{name}")
-            print(f"  HTTP  p50 {served['p50_ms']:7.2f} ms  p99 {served['p99_ms']:7.2f} ms  "
-                  f"{served['rps']:8.1f} req/s")  # fmt: skip
-            print(f"  SQL   p50 {direct['p50_ms']:7.2f} ms  p99 {direct['p99_ms']:7.2f} ms  "
-                  f"{direct['rps']:8.1f} req/s")  # fmt: skip
-            print(f"  ratio p50 {served['p50_ms'] / direct['p50_ms']:.2f}×  "
-                  f"p99 {served['p99_ms'] / direct['p99_ms']:.2f}×  "
-                  f"throughput {direct['rps'] / served['rps']:.2f}× (target < 3×)")  # fmt: skip
+            show("HTTP", served)
+            show("SQL", direct)
+            if on_postgres:
+                ready = run_concurrently(
+                    args.clients, args.requests, sql_worker(sql, prepare=True), args_for
+                )
+                show("SQL prepared", ready)
+            show_ratio("ratio", served, direct)
+            if on_postgres:
+                show_ratio("to prepared", served, ready)
         print(f"\nload average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     finally:
         process.terminate()
