@@ -14,6 +14,7 @@ from smartcity.sensors.services.observations import (
     store_observations,
     stream_of,
 )
+from smartcity.sensors.services.streams import store_for_datastreams
 
 __all__ = [
     "NewObservation",
@@ -24,6 +25,7 @@ __all__ = [
     "link_locations",
     "recompute_ranges",
     "result_columns",
+    "store_for_datastreams",
     "store_groups",
     "store_observations",
     "stream_of",

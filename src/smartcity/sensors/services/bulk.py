@@ -7,6 +7,7 @@ roll-ups and ranges from the new rows by id range in two statements (the write l
 so the new ids are consecutive).
 """
 
+import functools
 from collections.abc import Sequence
 
 import orjson
@@ -131,9 +132,16 @@ def _json_text(values):
     return [None if value is None else orjson.dumps(value).decode() for value in values]
 
 
-def insert(columns) -> list[int]:
-    """Insert the rows; returns their ids in order."""
+def insert(columns, ids=None) -> list[int]:
+    """Insert the rows; returns their ids in order.
+
+    ``ids``: ids allocated beforehand (``streams.allocate_ids``, PostgreSQL), at least one per
+    row; the rows get them and nothing is read back, so in the pipeline of
+    ``streams.store_for_datastreams`` the INSERT goes out with the pipeline's sync.
+    """
     if connection.vendor == "postgresql":
+        if ids is not None:
+            return _insert_postgresql_with_ids(columns, ids[: len(columns[0])])
         return _insert_postgresql(columns)
     return _insert_sqlite(columns)
 
@@ -168,11 +176,15 @@ def _rollup_upsert(least, greatest) -> str:
     )
 
 
-def _insert_postgresql(columns) -> list[int]:
-    arrays = ", ".join(f"%b::{kind}[]" for kind in PG_TYPES)
+@functools.cache
+def _insert_sql(with_ids: bool) -> str:
+    """INSERT … SELECT FROM unnest(arrays) with the roll-up upsert and the stream ranges."""
+    types = (("bigint",) if with_ids else ()) + PG_TYPES
+    names = (("id",) if with_ids else ()) + INSERT_COLUMNS
+    arrays = ", ".join(f"%b::{kind}[]" for kind in types)
     rollup_columns = "datastream_id, hour, count, numeric_count, total, minimum, maximum"
-    sql = (
-        f"WITH ins AS (INSERT INTO {OBS} ({', '.join(INSERT_COLUMNS)}) "  # noqa: S608
+    return (
+        f"WITH ins AS (INSERT INTO {OBS} ({', '.join(names)}) "  # noqa: S608
         f"SELECT * FROM unnest({arrays}) "
         "RETURNING id, datastream_id, multi_datastream_id, phenomenon_time_start, "
         "phenomenon_time_end, result_time, result_number), "
@@ -186,9 +198,31 @@ def _insert_postgresql(columns) -> list[int]:
         f"{_ranges_cte('mds', MultiDatastream._meta.db_table, 'multi_datastream_id')} "
         "SELECT id FROM ins"
     )
+
+
+def _pg_params(columns) -> list:
     params = list(columns)
     for position in JSON_POSITIONS:
         params[position] = _json_text(params[position])
+    return params
+
+
+def _insert_postgresql_with_ids(columns, ids) -> list[int]:
+    import psycopg
+
+    params = _pg_params(columns)
+    connection.ensure_connection()
+    raw = connection.connection
+    # No pipeline block of its own and no fetch: in the caller's pipeline both statements wait
+    # for its sync (outside one they run one after the other). Errors surface there.
+    psycopg.Cursor(raw).execute(_insert_sql(True), [ids, *params], binary=True)
+    rollups.touch_days_postgresql(psycopg.Cursor(raw), params[0], params[3])
+    return list(ids)
+
+
+def _insert_postgresql(columns) -> list[int]:
+    sql = _insert_sql(False)
+    params = _pg_params(columns)
     import psycopg
 
     # Django's PostgreSQL cursors bind parameters on the client (quoted into the SQL text),

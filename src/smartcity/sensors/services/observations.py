@@ -206,7 +206,7 @@ def default_features(streams) -> tuple[dict, dict]:
     return found, features
 
 
-def _lock_streams(streams) -> None:
+def _lock_streams(streams, datastreams_locked=False) -> None:
     """Lock the streams' rows in id order before anything else writes.
 
     A write updates the streams' observedArea and ranges, hourly roll-ups and day rows, in
@@ -219,7 +219,8 @@ def _lock_streams(streams) -> None:
         return
     wanted: dict[type, set[int]] = {}
     for stream in streams:
-        wanted.setdefault(type(stream), set()).add(stream.pk)
+        if not (datastreams_locked and type(stream) is Datastream):
+            wanted.setdefault(type(stream), set()).add(stream.pk)
     with connection.cursor() as cursor:
         for model, ids in sorted(wanted.items(), key=lambda item: item[0].__name__):
             cursor.execute(
@@ -229,23 +230,29 @@ def _lock_streams(streams) -> None:
             )
 
 
-def store_groups(groups, after_commit=None) -> list[bulk.StoredObservations]:
+def store_groups(
+    groups, after_commit=None, *, datastreams_locked=False, ids=None
+) -> list[bulk.StoredObservations]:
     """Store several (stream, items) groups in one transaction, all or nothing.
 
     One INSERT for all rows of all streams (with the roll-up upsert and the stream ranges in
     the same statement on PostgreSQL); per stream only the checks that need it (FeatureOfInterest
     from the Thing's Location, duplicates, observedArea). Returns the stored rows per group.
     ``after_commit`` is called first thing after the commit (before any listener).
+
+    ``datastreams_locked``: the caller holds the transaction and has read the Datastreams
+    under their row locks (``streams.store_for_datastreams``); ``ids``: Observation ids
+    allocated for the rows beforehand (``bulk.insert``).
     """
     groups = [(stream, items) for stream, items in groups]
     if not any(items for _stream, items in groups):
         return [bulk.StoredObservations([], [], 0, 0) for _group in groups]
     for stream, items in groups:
         _check_stream_shape(stream, items)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=not datastreams_locked):
         if after_commit is not None:
             transaction.on_commit(after_commit)
-        _lock_streams(stream for stream, items in groups if items)
+        _lock_streams((stream for stream, items in groups if items), datastreams_locked)
         explicit = {item.feature_of_interest_id for _stream, items in groups for item in items} - {
             None
         }
@@ -281,7 +288,7 @@ def store_groups(groups, after_commit=None) -> list[bulk.StoredObservations]:
             is_multi = isinstance(stream, MultiDatastream)
             bulk.add_rows(columns, stream.pk, is_multi, items, default_id)
             plans.append((stream, len(items)))
-        ids = bulk.insert(columns)
+        ids = bulk.insert(columns, ids)
         stored, position = [], 0
         for _stream, count in plans:
             stored.append(bulk.StoredObservations(columns, ids, position, count))

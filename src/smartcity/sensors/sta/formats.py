@@ -58,21 +58,31 @@ def create_observations(body, ctx) -> list[str]:
             )
         read = _row_reader(components, field)
         parsed.append((link, [read(row, row_number) for row_number, row in enumerate(rows)]))
-    streams = _streams([link for link, _items in parsed])
-    groups = [(streams[link], items) for link, items in parsed]
     links = [link for link, _items in parsed]
-    # Two groups of one duplicate-rejecting stream must be checked one after the other.
-    together = len(set(links)) == len(links) or not any(
-        stream.reject_duplicates for stream in streams.values()
-    )
-    if together:
-        try:
-            stored = services.store_groups(groups)
-        except SensorError as error:
-            if error.status >= 500:
-                raise
-        else:
+    multi = {pk for kind, pk in links if kind == "MultiDatastream"}
+    row_count = sum(len(items) for _link, items in parsed)
+    found = {}
+
+    def group(datastreams):
+        found.update(_streams(links, datastreams, multi))
+        # Two groups of one duplicate-rejecting stream must be checked one after the other.
+        if len(set(links)) != len(links) and any(
+            stream.reject_duplicates for stream in found.values()
+        ):
+            return []
+        return [(found[link], items) for link, items in parsed]
+
+    try:
+        grouped, stored = services.store_for_datastreams(
+            {pk for kind, pk in links if kind == "Datastream"}, row_count, group
+        )
+    except SensorError as error:
+        if error.status >= 500 or not found:  # not found: a missing stream (404)
+            raise
+    else:
+        if grouped:
             return [f"{ctx.base}/Observations({pk})" for rows in stored for pk in rows.ids]
+    groups = [(found[link], items) for link, items in parsed]
     answers = []
     for stream, items in groups:
         try:
@@ -143,21 +153,14 @@ def _group_link(group, field) -> tuple[str, int]:
     raise bad_request(f"{field} needs a Datastream or MultiDatastream link", "Datastream")
 
 
-def _streams(links) -> dict:
-    """The linked streams, one query per kind; 404 naming the first missing one."""
+def _streams(links, datastreams, multi) -> dict:
+    """The linked streams by (kind, id): the Datastreams read already, the MultiDatastreams
+    ``multi`` by one query; 404 naming the first missing one."""
     from smartcity.sensors.models import MultiDatastream
-    from smartcity.sensors.sta.ingest import read_streams
 
-    found = {}
-    wanted = {pk for kind, pk in links if kind == "Datastream"}
-    if wanted:
-        # One plain query that also brings each stream's default FeatureOfInterest (the
-        # grouped single-POST path's read): a gateway's batch names a hundred streams.
-        for stream in read_streams(wanted):
-            found[("Datastream", stream.pk)] = stream
-    wanted = {pk for kind, pk in links if kind == "MultiDatastream"}
-    if wanted:
-        for pk, stream in MultiDatastream.objects.in_bulk(wanted).items():
+    found = {("Datastream", pk): stream for pk, stream in datastreams.items()}
+    if multi:
+        for pk, stream in MultiDatastream.objects.in_bulk(multi).items():
             found[("MultiDatastream", pk)] = stream
     for link in links:
         if link not in found:

@@ -294,34 +294,6 @@ class Batcher:
                 connection.close()
 
 
-_STREAMS_SQL = []
-
-
-def read_streams(ids):
-    """The Datastreams with their default FeatureOfInterest (id and geometry: the feature made
-    from the Thing's first Location, as ``services.observations.default_features`` finds it),
-    by one plain SQL query, without compiling an ORM query per group."""
-    from smartcity.sensors.models import Datastream, FeatureOfInterest, Thing
-
-    if not _STREAMS_SQL:
-        feature = FeatureOfInterest._meta.db_table
-        through = Thing.locations.through._meta.db_table
-        first = (
-            f"SELECT f.{{column}} FROM {feature} AS f WHERE f.generated_from_id = "  # noqa: S608
-            f"(SELECT t.location_id FROM {through} AS t WHERE t.thing_id = ds.thing_id "
-            "ORDER BY t.location_id LIMIT 1) ORDER BY f.id LIMIT 1"
-        )
-        _STREAMS_SQL.append(
-            f"SELECT ds.*, ({first.format(column='id')}) AS default_feature, "  # noqa: S608
-            f"({first.format(column='feature')}) AS default_geometry "
-            f"FROM {Datastream._meta.db_table} AS ds WHERE ds.id IN ({{marks}})"
-        )
-    ids = sorted(ids)
-    return list(
-        Datastream.objects.raw(_STREAMS_SQL[0].format(marks=", ".join(["%s"] * len(ids))), ids)
-    )
-
-
 def _resolve(future, answer):
     if not future.done():
         future.set_result(answer)
@@ -333,7 +305,7 @@ def process(jobs) -> list:
 
     from smartcity.core.tokens import verify_token
     from smartcity.sensors.errors import SensorError
-    from smartcity.sensors.services import store_groups
+    from smartcity.sensors.services.streams import store_for_datastreams
     from smartcity.sensors.sta.entities import OBSERVATION
     from smartcity.sensors.sta.query import Options
     from smartcity.sensors.sta.resources import Visibility
@@ -347,30 +319,27 @@ def process(jobs) -> list:
         for secret in {job.secret for job in jobs}
     }
     wanted = {job.stream_id for job in jobs if allowed[job.secret]}
-    streams = {stream.pk: stream for stream in read_streams(wanted)} if wanted else {}
-    groups, members = {}, {}
-    for index, job in enumerate(jobs):
-        stream = streams.get(job.stream_id)
-        if stream is None or not allowed[job.secret]:
-            continue  # Django answers 401/403/404
-        groups.setdefault(stream.pk, (stream, []))[1].append(job.item)
-        members.setdefault(stream.pk, []).append(index)
-    if not groups:
+    if not wanted:
         return answers
-    committed = []
+    members = {}
+
+    def group(streams):
+        groups = {}
+        for index, job in enumerate(jobs):
+            stream = streams.get(job.stream_id)
+            if stream is None or not allowed[job.secret]:
+                continue  # Django answers 401/403/404
+            groups.setdefault(stream.pk, (stream, []))[1].append(job.item)
+            members.setdefault(stream.pk, []).append(index)
+        return list(groups.values())
+
     try:
-        stored = store_groups(list(groups.values()), lambda: committed.append(True))
-    except Exception as error:
-        if not committed:
-            if isinstance(error, SensorError):
-                return answers  # e.g. a duplicate: each request alone through the normal path
-            raise
-        # Stored; only an after-commit listener failed. Never hand these to the normal path,
-        # which would store them a second time.
-        log.exception("a listener failed after grouped ingest")
+        groups, stored = store_for_datastreams(wanted, len(jobs), group)
+    except SensorError:
+        return answers  # e.g. a duplicate: each request alone through the normal path
     contexts = {}
-    for stream_pk, rows in zip(groups, stored, strict=True):
-        for position, (index, pk) in enumerate(zip(members[stream_pk], rows.ids, strict=True)):
+    for (stream, _items), rows in zip(groups, stored, strict=True):
+        for position, (index, pk) in enumerate(zip(members[stream.pk], rows.ids, strict=True)):
             job = jobs[index]
             location = f"{job.base}/Observations({pk})"
             try:

@@ -5,7 +5,7 @@ Create: a JSON Observation published to ``v1.1/Observations``,
 ``v1.1/FeaturesOfInterest(id)/Observations`` is stored through the same code as an HTTP POST.
 The bridge (``smartcity mqtt``) handles these with QoS 1 and a persistent session. It collects
 the creates that arrive within a few milliseconds (``BridgeBatcher``) and stores them together
-(``store_creates``: one Datastream query, one ``services.store_groups`` transaction; a group
+(``store_creates``: one ``services.streams.store_for_datastreams`` transaction; a group
 the grouped store refuses is stored one by one, so a bad message is refused alone). Each
 message is acknowledged (paho ``manual_ack``) only after that commit, so an acknowledged
 observation is stored even if the bridge is killed right after.
@@ -379,39 +379,40 @@ def _grouped_item(topic: str, payload: bytes):
 def store_creates(messages) -> None:
     """Store a group of create messages ((topic without prefix, payload) pairs).
 
-    Plain Observations of existing Datastreams go to ``services.store_groups`` together (one
-    Datastream query, one transaction, one INSERT); everything else, and the whole group when
-    the grouped store refuses it (a bad FeatureOfInterest link, a duplicate …), is stored one by
-    one through ``handle_create``, so a bad message is refused alone with the error it gets
-    today. Returns only after everything it stored is committed.
+    Plain Observations of existing Datastreams are stored together
+    (``services.streams.store_for_datastreams``: one transaction, one INSERT); everything
+    else, and the whole group when the grouped store refuses it (a bad FeatureOfInterest link,
+    a duplicate …), is stored one by one through ``handle_create``, so a bad message is
+    refused alone with the error it gets today. Returns only after everything it stored is
+    committed.
     """
     from smartcity.sensors.errors import SensorError
-    from smartcity.sensors.services import store_groups
-    from smartcity.sensors.sta.ingest import read_streams
+    from smartcity.sensors.services.streams import store_for_datastreams
 
     mqtt_counts.add("received", len(messages))
     parsed = [_grouped_item(topic, payload) for topic, payload in messages]
     wanted = {entry[0] for entry in parsed if entry is not None}
-    streams = {stream.pk: stream for stream in read_streams(wanted)} if wanted else {}
-    groups, members, alone = {}, [], []
-    for index, entry in enumerate(parsed):
-        stream = streams.get(entry[0]) if entry is not None else None
-        if stream is None:
-            alone.append(index)  # not plain, or a missing Datastream: refused as today
-            continue
-        groups.setdefault(stream.pk, (stream, []))[1].append(entry[1])
-        members.append(index)
-    if groups:
-        committed = []
+    alone = [index for index, entry in enumerate(parsed) if entry is None]
+
+    def group(streams):
+        groups = {}
+        for index, entry in enumerate(parsed):
+            stream = streams.get(entry[0]) if entry is not None else None
+            if stream is None:
+                if entry is not None:
+                    alone.append(index)  # a missing Datastream: refused as today
+                continue
+            groups.setdefault(stream.pk, (stream, []))[1].append(entry[1])
+        return list(groups.values())
+
+    if wanted:
         try:
-            store_groups(list(groups.values()), lambda: committed.append(True))
+            store_for_datastreams(wanted, len(messages), group)
         except Exception as error:
-            if committed:  # stored; never store these a second time
-                log.exception("a listener failed after a grouped MQTT create")
-            else:
-                if not isinstance(error, SensorError):
-                    log.warning("grouped MQTT create failed; one by one", exc_info=True)
-                alone.extend(members)  # each alone: the bad one is refused, the others stored
+            if not isinstance(error, SensorError):
+                log.warning("grouped MQTT create failed; one by one", exc_info=True)
+            # Nothing was stored: each alone, so the bad one is refused and the others stored.
+            alone = list(range(len(messages)))
     for index in sorted(alone):
         topic, payload = messages[index]
         try:

@@ -28,7 +28,7 @@ pytestmark = pytest.mark.skipif(
 ROUNDS = 25
 
 
-def _gateway(order, offset, feature_id, errors):
+def _gateway(order, offset, feature_id, errors, locked_read):
     start = datetime(2026, 3, 2, 8, tzinfo=UTC)
     try:
         for number in range(ROUNDS):
@@ -38,7 +38,18 @@ def _gateway(order, offset, feature_id, errors):
                 item = NewObservation(when, 500.0 + number)
                 item.feature_of_interest_id = feature_id  # explicit: no Location needed
                 groups.append((stream, [item]))
-            services.store_groups(groups)
+            if locked_read:
+                # The grouped paths: streams read under their locks, in one pipelined
+                # transaction (services.streams); the groups in the gateway's order.
+                services.store_for_datastreams(
+                    [stream.pk for stream in order],
+                    len(groups),
+                    lambda streams, groups=groups: [
+                        (streams[stream.pk], items) for stream, items in groups
+                    ],
+                )
+            else:
+                services.store_groups(groups)
     except Exception as error:  # noqa: BLE001 - the test reports whatever went wrong
         errors.append(error)
     finally:
@@ -46,7 +57,8 @@ def _gateway(order, offset, feature_id, errors):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_writers_in_opposite_order_do_not_deadlock():
+@pytest.mark.parametrize("locked_read", [False, True], ids=["store_groups", "locked_read"])
+def test_writers_in_opposite_order_do_not_deadlock(locked_read):
     thing = Thing.objects.create(name="Schule", description="d")
     sensor = Sensor.objects.create(name="s", description="d", encoding_type="text/plain")
     observed = ObservedProperty.objects.create(name="CO2", definition="d")
@@ -67,7 +79,7 @@ def test_writers_in_opposite_order_do_not_deadlock():
     )
     errors = []
     threads = [
-        threading.Thread(target=_gateway, args=(order, offset, feature.pk, errors))
+        threading.Thread(target=_gateway, args=(order, offset, feature.pk, errors, locked_read))
         for order, offset in ((streams, 0), (list(reversed(streams)), 1))
     ]
     for thread in threads:

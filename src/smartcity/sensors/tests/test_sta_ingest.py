@@ -127,19 +127,27 @@ def test_concurrent_posts_are_stored_by_the_fast_path(streams, writer_secret, st
     assert sorted(hour.total for hour in hours) == [1.5, 4.5, 7.5, 10.5]
 
 
+def _jobs(streams, secret, count, offset=None):
+    """``count`` jobs over the three streams, at minutes ``offset`` × 100 + n."""
+    return [
+        ingest.Job(
+            "v1.1",
+            "http://testserver/sta/v1.1",
+            secret,
+            streams[number % 3],
+            NewObservation(
+                phenomenon_time_start=_time(count if offset is None else offset, number),
+                result=number,
+            ),
+            None,
+        )
+        for number in range(count)
+    ]
+
+
 def test_a_group_costs_the_same_queries_for_one_or_many_streams(streams, writer_secret):
     def jobs(count):
-        return [
-            ingest.Job(
-                "v1.1",
-                "http://testserver/sta/v1.1",
-                writer_secret,
-                streams[number % 3],
-                NewObservation(phenomenon_time_start=_time(count, number), result=number),
-                None,
-            )
-            for number in range(count)
-        ]
+        return _jobs(streams, writer_secret, count)
 
     ingest.process(jobs(3))  # features and observed areas of all three streams exist now
     with CaptureQueriesContext(connection) as one:
@@ -150,6 +158,40 @@ def test_a_group_costs_the_same_queries_for_one_or_many_streams(streams, writer_
     assert [answer[0] for answer in many] == [201] * 30
     assert len(thirty.captured_queries) <= len(one.captured_queries)
     assert Observation.objects.count() == 34
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the pipelined transaction is PostgreSQL's"
+)
+def test_an_error_only_the_pipeline_sync_reports_stores_nothing(
+    streams, writer_secret, monkeypatch
+):
+    """The INSERT goes out with the pipeline's sync, after the Python side is done: an error
+    there is still raised (as Django's exception class), rolls the whole group back, and the
+    connection serves the next group."""
+    from django.db import DataError
+
+    from smartcity.sensors.services import bulk
+
+    def jobs(count, offset):
+        return _jobs(streams, writer_secret, count, offset)
+
+    ingest.process(jobs(3, 0))
+    before = Observation.objects.count()
+    ranges = list(Datastream.objects.order_by("pk").values_list("phenomenon_time_end", flat=True))
+    real = bulk._insert_sql
+    # Fails only when the statement runs (a division by zero per inserted row).
+    monkeypatch.setattr(bulk, "_insert_sql", lambda ids: real(ids) + " WHERE id / 0 = 1")
+    with pytest.raises(DataError):
+        ingest.process(jobs(4, 1))
+    assert Observation.objects.count() == before
+    assert HourlyAggregate.objects.filter(hour__gte=_time(0, 60)).count() == 0  # 01:00 on
+    assert ranges == list(
+        Datastream.objects.order_by("pk").values_list("phenomenon_time_end", flat=True)
+    )
+    monkeypatch.setattr(bulk, "_insert_sql", real)
+    assert [answer[0] for answer in ingest.process(jobs(4, 2))] == [201] * 4
+    assert Observation.objects.count() == before + 4
 
 
 def _time(count, number):

@@ -1,0 +1,165 @@
+"""New Observations for Datastreams named by id: the streams read and locked, the rows stored,
+in one transaction — on PostgreSQL in three round trips.
+
+The grouped single-POST path, CreateObservations and the MQTT bridge all start from a set of
+Datastream ids. ``store_for_datastreams`` reads those streams under their row locks (which
+``store_groups`` needs anyway, in id order, against deadlocks), together with each stream's
+default FeatureOfInterest and as many new Observation ids as there are rows, lets the caller
+group its items by stream, and stores them. On PostgreSQL the transaction runs in psycopg's
+pipeline mode: ``BEGIN`` + the locked read + the ids go out together, the INSERT with its
+roll-ups goes out with the pipeline's sync, then ``COMMIT`` — three round trips where there were
+five (read, ``BEGIN``, lock, INSERT, ``COMMIT``). Reading under the lock also means the
+observedArea that ``store_groups`` widens is the current one, not one another writer has
+changed since.
+"""
+
+import logging
+
+from django.db import connection, transaction
+from django.db.models.sql import Query
+
+from smartcity.sensors.models import Datastream, FeatureOfInterest, Observation, Thing
+
+log = logging.getLogger(__name__)
+_SQL: dict[str, str] = {}
+
+
+def _streams_sql() -> str:
+    if "streams" not in _SQL:
+        feature = FeatureOfInterest._meta.db_table
+        through = Thing.locations.through._meta.db_table
+        first = (
+            f"SELECT f.{{column}} FROM {feature} AS f WHERE f.generated_from_id = "  # noqa: S608
+            f"(SELECT t.location_id FROM {through} AS t WHERE t.thing_id = ds.thing_id "
+            "ORDER BY t.location_id LIMIT 1) ORDER BY f.id LIMIT 1"
+        )
+        _SQL["streams"] = (
+            f"SELECT ds.*, ({first.format(column='id')}) AS default_feature, "  # noqa: S608
+            f"({first.format(column='feature')}) AS default_geometry "
+            f"FROM {Datastream._meta.db_table} AS ds WHERE ds.id {{where}} ORDER BY ds.id"
+        )
+    return _SQL["streams"]
+
+
+def _rows(sql, params) -> tuple[list, list[str]]:
+    """(rows, column names). On PostgreSQL through a cursor that binds on the server, so that
+    psycopg prepares these statements once per connection (no parse and plan per group)."""
+    if connection.vendor == "postgresql":
+        import psycopg
+
+        connection.ensure_connection()
+        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+            cursor.execute(sql, params, prepare=True)
+            rows = cursor.fetchall()
+            return rows, [column.name for column in cursor.description]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall(), [column[0] for column in cursor.description]
+
+
+def read_streams(ids, lock: bool = False) -> list[Datastream]:
+    """The Datastreams with their default FeatureOfInterest (``default_feature`` id and
+    ``default_geometry``: the feature made from the Thing's first Location, as
+    ``observations.default_features`` finds it), by one plain SQL query, in id order.
+
+    ``lock``: inside a transaction, the rows are locked (``FOR UPDATE``, in id order) — on
+    PostgreSQL; SQLite has one writer at a time anyway.
+    """
+    ids = sorted(ids)
+    if not ids:
+        return []
+    if connection.vendor == "postgresql":
+        sql = _streams_sql().format(where="= ANY(%s::bigint[])")
+        rows, names = _rows(sql + " FOR UPDATE OF ds" if lock else sql, [ids])
+    else:
+        rows, names = _rows(
+            _streams_sql().format(where=f"IN ({', '.join(['%s'] * len(ids))})"), ids
+        )
+    return _instances(names, rows)
+
+
+def _instances(names, rows) -> list[Datastream]:
+    """Model instances from plain rows (``ds.*`` and extra columns), converted as Django's
+    own querysets convert them."""
+    concrete = Datastream._meta.concrete_fields
+    at = {name: position for position, name in enumerate(names)}
+    # The table's column order need not be the model's field order (``from_db`` wants the latter).
+    order = [at[field.column] for field in concrete]
+    extras = [(at[name], name) for name in names if at[name] not in order]
+    values = [[row[position] for position in order] for row in rows]
+    compiler = connection.ops.compiler("SQLCompiler")(Query(Datastream), connection, None)
+    converters = compiler.get_converters(
+        [field.get_col(Datastream._meta.db_table) for field in concrete]
+    )
+    if converters:
+        values = compiler.apply_converters(values, converters)
+    init_names = [field.attname for field in concrete]
+    streams = []
+    for row, model_values in zip(rows, values, strict=True):
+        stream = Datastream.from_db(connection.alias, init_names, model_values)
+        for position, name in extras:
+            setattr(stream, name, row[position])
+        streams.append(stream)
+    return streams
+
+
+def allocate_ids(count: int) -> list[int] | None:
+    """``count`` new Observation ids from the table's sequence (PostgreSQL), so that the
+    INSERT needs to send nothing back before the COMMIT; None on SQLite (ids come from the
+    insert)."""
+    if connection.vendor != "postgresql" or count <= 0:
+        return None
+    sql = (
+        "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
+        "AS seq) AS s, generate_series(1, %s::integer)"
+    )
+    return [row[0] for row in _rows(sql, [Observation._meta.db_table, count])[0]]
+
+
+def store_for_datastreams(ids, rows: int, group):
+    """Read and lock the Datastreams ``ids`` (``read_streams``), call ``group({pk: stream})``
+    for the (stream, items) groups to store (at most ``rows`` items in all) and store them with
+    ``store_groups`` — one transaction. Returns (groups, stored per group); ([], []) when
+    ``group`` returns nothing (nothing is written then).
+
+    Errors raised by ``group`` or the store roll everything back and are raised. An error of an
+    after-commit listener (the MQTT notifier, say) is logged, not raised: the rows are stored,
+    and a caller that took an error for "not stored" would store them a second time.
+    """
+    from smartcity.sensors.services.observations import store_groups
+
+    committed = []
+    try:
+        with transaction.atomic(), _pipeline():
+            streams = {stream.pk: stream for stream in read_streams(ids, lock=True)}
+            new_ids = allocate_ids(rows)
+            groups = group(streams)
+            if not groups:
+                return [], []
+            transaction.on_commit(lambda: committed.append(True))  # before any listener's
+            stored = store_groups(groups, datastreams_locked=True, ids=new_ids)
+    except Exception:
+        if not committed:
+            raise
+        log.exception("a listener failed after Observations were stored")
+    return groups, stored
+
+
+class _pipeline:
+    """psycopg's pipeline mode on PostgreSQL (statements go out together, results are read at
+    the next fetch or sync); nothing on SQLite. Database errors that only the sync reports are
+    raised as Django's own exception classes, like those of any cursor."""
+
+    def __enter__(self):
+        self._pipe = None
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            self._pipe = connection.connection.pipeline()
+            self._pipe.__enter__()
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self._pipe is not None:
+            with connection.wrap_database_errors:
+                self._pipe.__exit__(kind, error, traceback)
+        return False
