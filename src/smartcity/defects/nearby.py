@@ -111,8 +111,9 @@ def duplicate_hint(city_slug: str, code: str, latitude: float, longitude: float,
     last 30 days, nearest first, as ``(category_name, rows)`` where each row is
     ``(id, status, description, distance_m, supporter_count, created_at)``. The same reports
     as :func:`duplicate_candidates`."""
-    from django.db import connection
+    from django.db import DEFAULT_DB_ALIAS, connections
 
+    connection = connections[DEFAULT_DB_ALIAS]  # looked up once, not on every attribute
     now = now or timezone.now()
     south, north, west, east = _bounding_box(latitude, longitude, DUPLICATE_RADIUS_M)
     params = [

@@ -22,7 +22,7 @@ to another client between transactions (PgBouncer in transaction mode without
 import sys
 
 from django.conf import settings
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.backends.utils import CursorDebugWrapper, CursorWrapper
 
 try:
@@ -75,21 +75,18 @@ def enabled(db=connection) -> bool:
 def fetchall(sql: str, params) -> list[tuple]:
     """Run ``sql`` (``%s`` placeholders) with ``params`` on the default connection, prepared
     where :func:`enabled`, and return all rows."""
-    if not enabled(connection):
-        with connection.cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # looked up once, not on every attribute
+    if not enabled(db):
+        with db.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
     # What ``connection.cursor()`` does, with our cursor class instead of the default one.
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    connection.validate_thread_sharing()
-    with connection.wrap_database_errors:
-        raw = PreparedCursor(connection.connection)
-    cursor = (
-        LoggedCursor(raw, connection)
-        if connection.queries_logged
-        else CursorWrapper(raw, connection)
-    )
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    db.validate_thread_sharing()
+    with db.wrap_database_errors:
+        raw = PreparedCursor(db.connection)
+    cursor = LoggedCursor(raw, db) if db.queries_logged else CursorWrapper(raw, db)
     with cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
