@@ -201,9 +201,13 @@ def _insert_sql(with_ids: bool) -> str:
 
 
 def _pg_params(columns) -> list:
-    params = list(columns)
+    """The arrays to send; a column that is NULL in every row goes as a NULL array (the
+    multi-argument ``unnest`` pads it with NULLs), which spares psycopg dumping a list of
+    Nones — most columns of a plain numeric Observation."""
+    params = [column if any(value is not None for value in column) else None for column in columns]
     for position in JSON_POSITIONS:
-        params[position] = _json_text(params[position])
+        if params[position] is not None:
+            params[position] = _json_text(params[position])
     return params
 
 
@@ -216,7 +220,7 @@ def _insert_postgresql_with_ids(columns, ids) -> list[int]:
     # No pipeline block of its own and no fetch: in the caller's pipeline both statements wait
     # for its sync (outside one they run one after the other). Errors surface there.
     psycopg.Cursor(raw).execute(_insert_sql(True), [ids, *params], binary=True)
-    rollups.touch_days_postgresql(psycopg.Cursor(raw), params[0], params[3])
+    rollups.touch_days_postgresql(psycopg.Cursor(raw), columns[0], columns[3])
     return list(ids)
 
 
@@ -235,7 +239,7 @@ def _insert_postgresql(columns) -> list[int]:
         # are invisible to itself) goes out before the ids come back, one round trip for both.
         with raw.pipeline():
             cursor.execute(sql, params, binary=True)
-            rollups.touch_days_postgresql(days, params[0], params[3])
+            rollups.touch_days_postgresql(days, columns[0], columns[3])
         return [row[0] for row in cursor.fetchall()]
 
 
