@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 PATH = re.compile(r"^/sta/(?P<version>v1\.[01])/(?:Datastreams\((?P<id>\d+)\)/)?Observations$")
 MAX_BODY = 64 * 1024
 MAX_BATCH = 500
+GATHER_GAP = 0.0005  # seconds; settings.SENSORS_INGEST_GATHER_GAP
+GATHER_MAX = 0.002  # seconds; settings.SENSORS_INGEST_GATHER_MAX
 PLAIN = {"phenomenonTime", "resultTime", "result", "resultQuality", "validTime", "parameters"}
 DELEGATE = object()
 
@@ -268,14 +270,37 @@ class Batcher:
                     )
                     self._thread.start()
 
+    def _collect(self) -> list:
+        """The next group: what is queued, plus what keeps arriving with gaps under
+        ``SENSORS_INGEST_GATHER_GAP`` seconds, for at most ``SENSORS_INGEST_GATHER_MAX``.
+
+        Without the wait a group holds what arrived while the last one was stored: with
+        clients that send again once answered, two groups alternate and each has half of
+        them, so the fixed cost of a group (its transaction: a few hundred microseconds of
+        Python and of PostgreSQL) is paid twice as often. The wait lets those who were just
+        answered join; under light load it costs at most one gap.
+        """
+        entries = [self.queue.get()]
+        gap = getattr(settings, "SENSORS_INGEST_GATHER_GAP", GATHER_GAP)
+        deadline = time.monotonic() + getattr(settings, "SENSORS_INGEST_GATHER_MAX", GATHER_MAX)
+        while len(entries) < MAX_BATCH:
+            try:
+                entries.append(self.queue.get_nowait())
+                continue
+            except queue.Empty:
+                pass
+            remaining = min(gap, deadline - time.monotonic())
+            if remaining <= 0:
+                break
+            try:
+                entries.append(self.queue.get(timeout=remaining))
+            except queue.Empty:
+                break
+        return entries
+
     def _run(self):
         while True:
-            entries = [self.queue.get()]
-            while len(entries) < MAX_BATCH:
-                try:
-                    entries.append(self.queue.get_nowait())
-                except queue.Empty:
-                    break
+            entries = self._collect()
             try:
                 answers = process([job for job, _loop, _future in entries])
             except Exception:  # noqa: BLE001 - the normal path answers (or reports) it
@@ -283,9 +308,13 @@ class Batcher:
                 answers = [DELEGATE] * len(entries)
             self.batches += 1
             self.requests += len(entries)
+            # One wake-up per event loop for the whole group, not one per request.
+            by_loop = {}
             for (_job, loop, future), answer in zip(entries, answers, strict=True):
+                by_loop.setdefault(loop, []).append((future, answer))
+            for loop, results in by_loop.items():
                 with contextlib.suppress(RuntimeError):  # the request's loop is gone (shutdown)
-                    loop.call_soon_threadsafe(_resolve, future, answer)
+                    loop.call_soon_threadsafe(_resolve_all, results)
             if self.queue.empty():
                 # Idle: give the connection back (to the pool on PostgreSQL), as Django does
                 # after each request.
@@ -294,9 +323,10 @@ class Batcher:
                 connection.close()
 
 
-def _resolve(future, answer):
-    if not future.done():
-        future.set_result(answer)
+def _resolve_all(results):
+    for future, answer in results:
+        if not future.done():
+            future.set_result(answer)
 
 
 def process(jobs) -> list:

@@ -278,3 +278,32 @@ def test_fast_answers_carry_the_security_headers_of_django_answers(streams, writ
         )
     )[0]
     assert unsafe[0] == 201 and unsafe[1][b"x-request-id"] != b"<script>"
+
+
+def test_a_group_waits_for_requests_that_keep_arriving_but_not_forever(settings):
+    """Requests arriving with gaps under SENSORS_INGEST_GATHER_GAP join the group; a longer
+    pause, or SENSORS_INGEST_GATHER_MAX, ends it (generous times: the machine may be busy)."""
+    import threading
+    import time
+
+    settings.SENSORS_INGEST_GATHER_GAP = 0.3
+    settings.SENSORS_INGEST_GATHER_MAX = 5.0
+    batcher = ingest.Batcher()
+
+    def feed(pauses):
+        for number, pause in enumerate(pauses):
+            time.sleep(pause)
+            batcher.queue.put(number)
+
+    feeder = threading.Thread(target=feed, args=([0, 0.02, 0.02, 1.2],))
+    feeder.start()
+    first, second = batcher._collect(), batcher._collect()
+    feeder.join()
+    assert (first, second) == ([0, 1, 2], [3])
+
+    settings.SENSORS_INGEST_GATHER_MAX = 0.4
+    feeder = threading.Thread(target=feed, args=([0] + [0.05] * 39,))
+    feeder.start()
+    capped = batcher._collect()
+    feeder.join()
+    assert 2 <= len(capped) < 40
