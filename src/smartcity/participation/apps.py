@@ -11,7 +11,7 @@ class ParticipationConfig(AppConfig):
         from smartcity.core.navigation import NavItem, navigation
         from smartcity.core.registries import DemoLoader, PageSection, demo_loaders, page_sections
         from smartcity.core.tasks import periodic
-        from smartcity.participation import demo, layers, personal_data
+        from smartcity.participation import demo, layers, personal_data, signals  # noqa: F401
 
         layers.register()
         page_sections.register(
