@@ -230,15 +230,12 @@ def _lock_streams(streams, datastreams_locked=False) -> None:
             )
 
 
-def store_groups(
-    groups, after_commit=None, *, datastreams_locked=False, ids=None
-) -> list[bulk.StoredObservations]:
+def store_groups(groups, *, datastreams_locked=False, ids=None) -> list[bulk.StoredObservations]:
     """Store several (stream, items) groups in one transaction, all or nothing.
 
     One INSERT for all rows of all streams (with the roll-up upsert and the stream ranges in
     the same statement on PostgreSQL); per stream only the checks that need it (FeatureOfInterest
     from the Thing's Location, duplicates, observedArea). Returns the stored rows per group.
-    ``after_commit`` is called first thing after the commit (before any listener).
 
     ``datastreams_locked``: the caller holds the transaction and has read the Datastreams
     under their row locks (``streams.store_for_datastreams``); ``ids``: Observation ids
@@ -250,8 +247,6 @@ def store_groups(
     for stream, items in groups:
         _check_stream_shape(stream, items)
     with transaction.atomic(savepoint=not datastreams_locked):
-        if after_commit is not None:
-            transaction.on_commit(after_commit)
         _lock_streams((stream for stream, items in groups if items), datastreams_locked)
         explicit = {item.feature_of_interest_id for _stream, items in groups for item in items} - {
             None
