@@ -218,9 +218,12 @@ def _insert_postgresql_with_ids(columns, ids) -> list[int]:
     connection.ensure_connection()
     raw = connection.connection
     # No pipeline block of its own and no fetch: in the caller's pipeline both statements wait
-    # for its sync (outside one they run one after the other). Errors surface there.
-    psycopg.Cursor(raw).execute(_insert_sql(True), [ids, *params], binary=True)
-    rollups.touch_days_postgresql(psycopg.Cursor(raw), columns[0], columns[3])
+    # for its sync (outside one they run one after the other). An error of the INSERT surfaces
+    # there, or already here when its answer arrives while the second statement is sent: as
+    # Django's exception classes either way.
+    with connection.wrap_database_errors:
+        psycopg.Cursor(raw).execute(_insert_sql(True), [ids, *params], binary=True)
+        rollups.touch_days_postgresql(psycopg.Cursor(raw), columns[0], columns[3])
     return list(ids)
 
 
@@ -234,7 +237,11 @@ def _insert_postgresql(columns) -> list[int]:
     # binding cursor sends them in binary.
     connection.ensure_connection()
     raw = connection.connection
-    with psycopg.Cursor(raw) as cursor, psycopg.Cursor(raw) as days:
+    with (
+        connection.wrap_database_errors,
+        psycopg.Cursor(raw) as cursor,
+        psycopg.Cursor(raw) as days,
+    ):
         # Pipelined: the day rows' statement (a second one: the first one's roll-up upserts
         # are invisible to itself) goes out before the ids come back, one round trip for both.
         with raw.pipeline():

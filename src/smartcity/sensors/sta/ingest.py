@@ -333,21 +333,17 @@ def process(jobs) -> list:
     """Store the jobs in one transaction; per job (status, location, body) or DELEGATE."""
     from django.db import connection
 
-    from smartcity.core.tokens import verify_token
     from smartcity.sensors.errors import SensorError
     from smartcity.sensors.services.streams import store_for_datastreams
     from smartcity.sensors.sta.entities import OBSERVATION
     from smartcity.sensors.sta.query import Options
     from smartcity.sensors.sta.resources import Visibility
     from smartcity.sensors.sta.serialize import Context, entity_json
-    from smartcity.sensors.sta.views import WRITE_SCOPE
+    from smartcity.sensors.sta.views import write_allowed
 
     connection.close_if_unusable_or_obsolete()
     answers = [DELEGATE] * len(jobs)
-    allowed = {
-        secret: _allowed(secret, verify_token, WRITE_SCOPE)
-        for secret in {job.secret for job in jobs}
-    }
+    allowed = {secret: write_allowed(secret) for secret in {job.secret for job in jobs}}
     wanted = {job.stream_id for job in jobs if allowed[job.secret]}
     if not wanted:
         return answers
@@ -383,26 +379,6 @@ def process(jobs) -> list:
                 body = {"@iot.id": pk, "@iot.selfLink": location}
             answers[index] = (201, location, orjson.dumps(body))
     return answers
-
-
-# A token accepted for writing is believed for this long without asking the database again
-# (the writer thread sees the same few gateway tokens in every group); a revoked token is
-# refused at the latest this many seconds later. Refusals are never remembered.
-TOKEN_SECONDS = 1.0
-_tokens: dict[str, float] = {}
-
-
-def _allowed(secret, verify_token, scope) -> bool:
-    now = time.monotonic()
-    if _tokens.get(secret, 0.0) > now:
-        return True
-    if verify_token(secret, scope) is None:
-        _tokens.pop(secret, None)
-        return False
-    if len(_tokens) > 10_000:
-        _tokens.clear()
-    _tokens[secret] = now + TOKEN_SECONDS
-    return True
 
 
 batcher = Batcher()

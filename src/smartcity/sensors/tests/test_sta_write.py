@@ -240,3 +240,36 @@ def test_non_public_things_are_hidden_from_anonymous_readers(sta, anonymous, net
     assert anonymous.get("Observations").json()["value"] == []
     assert sta.get(f"Things({thing})").status_code == 200
     assert len(sta.get("Observations").json()["value"]) == 5
+
+
+def test_an_accepted_write_token_is_believed_for_a_second_refusals_never(
+    writer_secret, network, monkeypatch
+):
+    """views.write_allowed: one token query per second and process for a busy gateway; a
+    revoked token is refused once the second is over; a refusal is asked again every time."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from smartcity.core.models import ApiToken
+    from smartcity.core.tokens import create_token, revoke_token
+    from smartcity.sensors.sta import views
+
+    clock = [1000.0]
+    monkeypatch.setattr(views.time, "monotonic", lambda: clock[0])
+    views._write_tokens.clear()
+    assert views.write_allowed(writer_secret)
+    with CaptureQueriesContext(connection) as again:
+        assert views.write_allowed(writer_secret)
+    assert len(again.captured_queries) == 0
+    revoke_token(ApiToken.objects.get())
+    assert views.write_allowed(writer_secret)  # within the second
+    clock[0] += views.TOKEN_SECONDS + 0.01
+    assert not views.write_allowed(writer_secret)
+    assert not views.write_allowed(None) and not views.write_allowed("sc_unknown")
+
+    user = ApiToken.objects.get().user
+    reader = create_token(user, ["participation:write"], name="reader")[1]
+    with CaptureQueriesContext(connection) as refused:
+        assert not views.write_allowed(reader)
+        assert not views.write_allowed(reader)
+    assert len(refused.captured_queries) >= 2  # not remembered
