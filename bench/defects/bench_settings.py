@@ -1,10 +1,10 @@
-"""The platform's settings for the benchmark server, with one change to database connections.
+"""The platform's settings for the benchmark server, with the pool sized for it.
 
-Under ASGI, Django runs each request's sync code in a fresh thread, so with CONN_MAX_AGE > 0
-every request leaves a connection behind until PostgreSQL refuses new ones ("too many clients
-already"); with CONN_MAX_AGE = 0 every request opens a new one. On PostgreSQL we therefore use
-psycopg's connection pool (Django ≥ 5.1, needs ``psycopg-pool``) when it is installed, else
-connect per request. See docs/defects.md.
+On PostgreSQL every connection comes from psycopg's pool (Django >= 5.1, needs
+``psycopg-pool``; ``CONN_MAX_AGE`` must be 0 with it), here 4-12 per server process; the
+server's request threads (12 with this pool) keep theirs between requests while requests keep
+coming, all but 2 of them (``core/connections.py``). Without ``psycopg-pool`` a connection is
+opened per request. See docs/defects.md and docs/configuration.md.
 """
 
 import importlib.util

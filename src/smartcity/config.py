@@ -182,6 +182,7 @@ class Config:
     workers: int = 2
     log_format: str = "json"
     database_pool_size: int = 10
+    database_hold_seconds: int = 60
     map_tiles_url: str = ""
     map_tiles_attribution: str = ""
     metrics_allowed_networks: list = field(default_factory=list)
@@ -207,6 +208,13 @@ def load(env: dict[str, str] | None = None) -> Config:
         workers=parse_int("SMARTCITY_WORKERS", env.get("SMARTCITY_WORKERS"), 2, 1, 64),
         database_pool_size=parse_int(
             "SMARTCITY_DATABASE_POOL_SIZE", env.get("SMARTCITY_DATABASE_POOL_SIZE"), 10, 1, 200
+        ),
+        database_hold_seconds=parse_int(
+            "SMARTCITY_DATABASE_HOLD_SECONDS",
+            env.get("SMARTCITY_DATABASE_HOLD_SECONDS"),
+            60,
+            0,
+            86400,
         ),
         map_tiles_url=parse_tiles_url(env.get("SMARTCITY_MAP_TILES_URL")),
         map_tiles_attribution=(env.get("SMARTCITY_MAP_TILES_ATTRIBUTION") or "").strip(),

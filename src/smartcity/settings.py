@@ -100,12 +100,16 @@ DATABASES = {"default": dict(CONFIG.database)}
 if CONFIG.uses_sqlite:
     DATABASES["default"].setdefault("OPTIONS", {}).update(_config.SQLITE_OPTIONS)
 else:
-    # Under ASGI each request may run in another thread, so persistent per-thread connections
-    # would pile up; psycopg's pool shares a bounded set instead (Django's advice for ASGI).
+    # psycopg's pool shares a bounded set of connections among all threads of a process
+    # (Django's advice for ASGI); CONN_MAX_AGE must be 0 with it. The server's request threads
+    # keep theirs between requests (core/connections.py, SMARTCITY_DATABASE_HOLD_SECONDS).
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "pool", {"min_size": 2, "max_size": CONFIG.database_pool_size, "timeout": 20}
     )
+# Seconds a request thread of ``smartcity serve`` keeps its connection between requests
+# (core/connections.py); 0 gives it back after every request.
+SMARTCITY_DATABASE_HOLD_SECONDS = CONFIG.database_hold_seconds
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login rate limits, locks) ---------------------------------------------------------

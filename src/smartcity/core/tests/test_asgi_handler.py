@@ -7,6 +7,8 @@ import threading
 import pytest
 from asgiref.testing import ApplicationCommunicator
 from django.core import signals
+from django.db import connection
+from django.db.backends.signals import connection_created
 from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
@@ -46,10 +48,29 @@ async def asynchronous(request):
     return HttpResponse("async")
 
 
+def database(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    record("database")
+    raw = connection.connection
+    return HttpResponse(str(raw.info.backend_pid if connection.vendor == "postgresql" else id(raw)))
+
+
 def slow(request):
     record("slow")
     threading.Event().wait(0.05)
     return HttpResponse("langsam")
+
+
+def open_transaction(request):
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")  # raw, outside Django's transaction handling
+    return database(request)
+
+
+def transaction_status(request):
+    connection.ensure_connection()
+    return HttpResponse(connection.connection.info.transaction_status.name)
 
 
 urlpatterns = [
@@ -58,6 +79,9 @@ urlpatterns = [
     path("broken/", broken),
     path("async/", asynchronous),
     path("slow/", slow),
+    path("database/", database),
+    path("transaction/", open_transaction),
+    path("transaction-status/", transaction_status),
     path("", include("smartcity.urls")),  # the platform's pages and its 404 page
 ]
 
@@ -69,7 +93,9 @@ def handler(settings):
     seen.clear()
     finished = lambda **kwargs: record("finished")  # noqa: E731
     signals.request_finished.connect(finished)
-    yield ASGIHandler(threads=2)
+    app = ASGIHandler(threads=2)
+    yield app
+    app.threads.stop()  # the threads give their held connections back
     signals.request_finished.disconnect(finished)
 
 
@@ -143,3 +169,90 @@ def test_more_concurrent_requests_than_threads_wait_for_a_free_one(handler):
     answers = asyncio.run(many())
     assert [answer[0] for answer in answers] == [200] * 6
     assert len(set(seen["slow"])) <= 2  # only the pool's two threads served them
+
+
+def _opened_during(app, requests):
+    opened = []
+    receiver = lambda connection, **kwargs: opened.append(connection.alias)  # noqa: E731
+    connection_created.connect(receiver)
+    try:
+
+        async def one_after_another():
+            return [await call(app, scope("/database/")) for _ in range(requests)]
+
+        answers = asyncio.run(one_after_another())
+    finally:
+        connection_created.disconnect(receiver)
+    assert [answer[0] for answer in answers] == [200] * requests
+    return opened
+
+
+def test_a_request_thread_keeps_its_connection_between_requests(handler):
+    # One after another: the most recently freed thread serves the next request, with the
+    # connection the previous request opened (not one from the pool or a new one each time).
+    assert len(_opened_during(handler, 4)) == 1
+    assert len(set(seen["database"])) == 1
+
+
+def _closable():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("Django never closes an in-memory SQLite database's connections")
+
+
+def test_connections_are_given_back_when_holding_is_off(settings):
+    _closable()
+    settings.ROOT_URLCONF = __name__
+    settings.SMARTCITY_DATABASE_HOLD_SECONDS = 0
+    app = ASGIHandler(threads=1)
+    try:
+        assert len(_opened_during(app, 3)) == 3
+    finally:
+        app.threads.stop()
+
+
+def test_an_idle_request_thread_gives_its_connection_back(handler):
+    from smartcity.core import connections
+
+    _closable()
+    assert len(_opened_during(handler, 2)) == 1
+    threading.Event().wait(connections.IDLE_SECONDS * 3)
+    assert len(_opened_during(handler, 1)) == 1  # opened again after the idle time
+
+
+def test_a_held_connection_the_server_closed_is_replaced(handler):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL: the server ends the backend")
+    status, _headers, backend = asyncio.run(call(handler, scope("/database/")))
+    assert status == 200
+    # End the held backend from outside, as a database restart would.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [int(backend)])
+    threading.Event().wait(0.05)
+    status, _headers, replaced = asyncio.run(call(handler, scope("/database/")))
+    assert status == 200 and replaced != backend
+
+
+def open_transaction(request):
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN")  # raw, outside Django's transaction handling
+    return database(request)
+
+
+def test_a_connection_left_in_a_transaction_is_not_carried_into_the_next_request(handler):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's transaction status")
+    assert asyncio.run(call(handler, scope("/transaction/")))[0] == 200
+    status, _headers, content = asyncio.run(call(handler, scope("/transaction-status/")))
+    assert status == 200 and content == b"IDLE"
+
+
+def test_holding_leaves_pool_connections_for_background_threads(settings):
+    from smartcity.core import connections
+
+    settings.SMARTCITY_DATABASE_HOLD_SECONDS = 60
+    pooled = {"default": {"ENGINE": "x", "OPTIONS": {"pool": {"max_size": 10}}}}
+    assert connections.holding_threads(10, pooled) == 10 - connections.RESERVE
+    assert connections.holding_threads(4, pooled) == 4
+    assert connections.holding_threads(10, {"default": {"ENGINE": "x"}}) == 10
+    settings.SMARTCITY_DATABASE_HOLD_SECONDS = 0
+    assert connections.holding_threads(10, pooled) == 0
