@@ -272,7 +272,15 @@ def run_concurrently(clients: int, total: int, work, make_args) -> dict:
     lock = threading.Lock()
     counter = iter(range(total))
 
-    ready = threading.Barrier(clients + 1)
+    clock = {}
+
+    def start_clock():
+        # Run by the last thread to arrive, before any is released: on a loaded machine the
+        # main thread could otherwise start the clock after the clients had finished.
+        clock["cpu"] = cpu_meter(None)
+        clock["began"] = time.perf_counter()
+
+    ready = threading.Barrier(clients + 1, action=start_clock)
 
     def client(index):
         rng = random.Random(1000 + index)
@@ -299,11 +307,9 @@ def run_concurrently(clients: int, total: int, work, make_args) -> dict:
     for thread in threads:
         thread.start()
     ready.wait()
-    cpu = cpu_meter(None)
-    began = time.perf_counter()
     for thread in threads:
         thread.join()
-    return summary(latencies, time.perf_counter() - began, cpu())
+    return summary(latencies, time.perf_counter() - clock["began"], clock["cpu"]())
 
 
 async def _read_body(reader, head: bytes) -> bytes:
