@@ -214,6 +214,19 @@ def joined_sql(layers, city, filters) -> tuple[str, list]:
         conditions.append(f"{search_column} {contains}")
         params.append(f"%{connection.ops.prep_for_like_query(term)}%")
     join = JOIN_FUNCTIONS[connection.vendor]
+    if key_sets and connection.vendor == "postgresql":
+        # Each found entry read by its primary key, as ``feature_texts``' correlated subquery
+        # does: with a plain join PostgreSQL's planner may choose a hash join over a
+        # sequential scan of every entry (its costs for the two are close at ~500 found
+        # entries; about twice the time). ``LIMIT 1`` (one row per primary key anyway) keeps
+        # the lateral subquery from being flattened into that join.
+        sql = (
+            f"SELECT x.layer, {join}(x.feature, ',') FROM ({source}) f"  # noqa: S608
+            f" CROSS JOIN LATERAL (SELECT e.layer, e.feature FROM {entry_table} e"
+            f" WHERE e.id = f.entry_id AND {' AND '.join(conditions)} LIMIT 1) x"
+            " GROUP BY x.layer"
+        )
+        return sql, params
     sql = (
         f"SELECT e.layer, {join}(e.feature, ',') FROM {from_clause}"  # noqa: S608
         f" WHERE {' AND '.join(conditions)} GROUP BY e.layer"
