@@ -13,6 +13,7 @@ observedArea that ``store_groups`` widens is the current one, not one another wr
 changed since.
 """
 
+import functools
 import logging
 
 from django.db import connection, transaction
@@ -81,19 +82,10 @@ def read_streams(ids, lock: bool = False) -> list[Datastream]:
 def _instances(names, rows) -> list[Datastream]:
     """Model instances from plain rows (``ds.*`` and extra columns), converted as Django's
     own querysets convert them."""
-    concrete = Datastream._meta.concrete_fields
-    at = {name: position for position, name in enumerate(names)}
-    # The table's column order need not be the model's field order (``from_db`` wants the latter).
-    order = [at[field.column] for field in concrete]
-    extras = [(at[name], name) for name in names if at[name] not in order]
+    order, init_names, extras, compiler, converters = _reading(tuple(names), connection.vendor)
     values = [[row[position] for position in order] for row in rows]
-    compiler = connection.ops.compiler("SQLCompiler")(Query(Datastream), connection, None)
-    converters = compiler.get_converters(
-        [field.get_col(Datastream._meta.db_table) for field in concrete]
-    )
     if converters:
         values = compiler.apply_converters(values, converters)
-    init_names = [field.attname for field in concrete]
     streams = []
     for row, model_values in zip(rows, values, strict=True):
         stream = Datastream.from_db(connection.alias, init_names, model_values)
@@ -101,6 +93,22 @@ def _instances(names, rows) -> list[Datastream]:
             setattr(stream, name, row[position])
         streams.append(stream)
     return streams
+
+
+@functools.cache
+def _reading(names, _vendor):
+    """How to turn rows with these column names into Datastreams (the same for every group;
+    building the compiler and its converters cost more than reading a few rows)."""
+    concrete = Datastream._meta.concrete_fields
+    at = {name: position for position, name in enumerate(names)}
+    # The table's column order need not be the model's field order (``from_db`` wants the latter).
+    order = [at[field.column] for field in concrete]
+    extras = [(at[name], name) for name in names if at[name] not in order]
+    compiler = connection.ops.compiler("SQLCompiler")(Query(Datastream), connection, None)
+    converters = compiler.get_converters(
+        [field.get_col(Datastream._meta.db_table) for field in concrete]
+    )
+    return order, [field.attname for field in concrete], extras, compiler, converters
 
 
 def allocate_ids(count: int) -> list[int] | None:
