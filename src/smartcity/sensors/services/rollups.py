@@ -76,10 +76,15 @@ def days_select(touched: str) -> str:
 
     sums = "SUM(h.count), SUM(h.numeric_count), SUM(h.total), MIN(h.minimum), MAX(h.maximum)"
     if connection.vendor == "postgresql":
+        # Each pair's hours by the (datastream, hour) index: as a plain join the planner took
+        # a hash join over a scan of the whole roll-up table (10 ms for a school's 120
+        # streams against 22,000 streams with an hour of history; 1 ms this way). OFFSET 0
+        # keeps the lateral subquery from being flattened back into that join.
         return (
             f"SELECT t.sid, t.day, {sums}, string_agg({hour_item_sql('h')}, ',' ORDER BY h.hour) "  # noqa: S608
-            f"FROM ({touched}) AS t JOIN {TABLE} AS h ON h.datastream_id = t.sid "
-            "AND h.hour >= t.day AND h.hour < t.day + interval '1 day' GROUP BY t.sid, t.day"
+            f"FROM ({touched}) AS t CROSS JOIN LATERAL (SELECT * FROM {TABLE} AS hh "
+            "WHERE hh.datastream_id = t.sid AND hh.hour >= t.day "
+            "AND hh.hour < t.day + interval '1 day' OFFSET 0) AS h GROUP BY t.sid, t.day"
         )
     # SQLite: group_concat keeps the order of an ordered subquery (not of a GROUP BY).
     return (
