@@ -1,29 +1,22 @@
-"""Which cities have ideas on the map (published, with a location), kept per process, so
-that the map's ``ideas`` layer costs nothing while a city has none.
+"""Which cities have ideas on the map (published, with a location), kept per process, so that the
+map's ``ideas`` layer costs nothing while a city has none.
 
 Each process keeps one snapshot under a version token kept in the shared cache (file cache on
-one machine, Redis otherwise), as ``portfolio.services.maplookups`` does for the map's
-filters. Any save or delete of an idea sets a new token (``participation.signals``), at once
-and again when the transaction commits (a process reloading in between could still have read
-the old rows), so the next map request of every process reloads: an idea published, hidden,
-moved or deleted counts in the very next request. The token is read before the rows, so a
-change racing with a reload leaves a snapshot under an outdated token, never a stale one under
-the current token. The snapshot only ever lets the layer skip its query: a city it lists is
-asked the database as before, so a snapshot listing too many cities (a test's flush, a
-rolled-back save) costs a query, never an idea. Changes that bypass signals
-(``QuerySet.update`` of ``status`` or ``longitude``, ``bulk_create``, raw SQL; the app itself
-makes none) are caught by ``MAX_AGE``. Inside a transaction nothing is kept and the layer
-asks the database.
+one machine, Redis otherwise; ``core.snapshots``), as ``portfolio.services.maplookups`` does
+for the map's filters. Any save or delete of an idea sets a new token
+(``participation.signals``), at once and again when the transaction commits (a process
+reloading in between could still have read the old rows), so the next map request of every
+process reloads: an idea published, hidden, moved or deleted counts in the very next request.
+The token is read before the rows, so a change racing with a reload leaves a snapshot under an
+outdated token, never a stale one under the current token. The snapshot only ever lets the
+layer skip its query: a city it lists is asked the database as before, so a snapshot listing
+too many cities (a test's flush, a rolled-back save) costs a query, never an idea. Changes that
+bypass signals (``QuerySet.update`` of ``status`` or ``longitude``, ``bulk_create``, raw SQL;
+the app itself makes none) are caught by ``MAX_AGE``. Inside a transaction nothing is kept and
+the layer asks the database.
 """
 
-import contextlib
-import threading
-import time
-import uuid
-
-from django.core.cache import cache
-from django.db import connection, transaction
-
+from smartcity.core.snapshots import VersionedSnapshot
 from smartcity.participation.models import Idea
 
 VERSION_KEY = "participation:map-ideas"
@@ -36,7 +29,6 @@ class Snapshot:
 
     def __init__(self, token):
         self.token = token
-        self.loaded_at = time.monotonic()
         self.city_ids = frozenset(
             Idea.objects.published()
             .exclude(longitude=None)
@@ -52,43 +44,13 @@ class Snapshot:
         return city.pk in self.city_ids
 
 
-_lock = threading.Lock()
-_current: Snapshot | None = None
-
-
-def _token():
-    """The current version token (a new one if the cache has none); ``None`` if the cache
-    cannot be reached."""
-    try:
-        token = cache.get(VERSION_KEY)
-        if token is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-            token = cache.get(VERSION_KEY)
-        return token
-    except Exception:  # noqa: BLE001 - without the cache nothing is kept
-        return None
+_kept = VersionedSnapshot(VERSION_KEY, Snapshot, lambda: MAX_AGE)
 
 
 def snapshot() -> Snapshot | None:
     """The kept snapshot while its version is current (loaded anew otherwise); ``None``
     where nothing may be kept (inside a transaction, without the cache)."""
-    global _current
-    if connection.in_atomic_block:
-        return None
-    token = _token()
-    if token is None:
-        return None
-    current = _current
-    if (
-        current is not None
-        and current.token == token
-        and time.monotonic() - current.loaded_at < MAX_AGE
-    ):
-        return current
-    fresh = Snapshot(token)
-    with _lock:
-        _current = fresh
-    return fresh
+    return _kept.get()
 
 
 def may_have_ideas(city) -> bool:
@@ -100,19 +62,9 @@ def may_have_ideas(city) -> bool:
 
 def clear() -> None:
     """Forget this process's snapshot (tests)."""
-    global _current
-    with _lock:
-        _current = None
-
-
-def _new_token() -> None:
-    # Without the cache, MAX_AGE still bounds what a process keeps.
-    with contextlib.suppress(Exception):
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _kept.clear()
 
 
 def changed() -> None:
     """An idea was saved or deleted: every process reloads."""
-    clear()
-    _new_token()
-    transaction.on_commit(_new_token)
+    _kept.changed()

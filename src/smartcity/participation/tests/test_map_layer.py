@@ -320,7 +320,9 @@ class TestKeptBetweenRequests:
             def __getattr__(self, name):
                 raise ConnectionError("no cache")
 
-        monkeypatch.setattr(mapideas, "cache", Unreachable())
+        from smartcity.core import snapshots
+
+        monkeypatch.setattr(snapshots, "cache", Unreachable())
         assert mapideas.snapshot() is None
         assert self.idea_queries(client, "") == (1, [])
         make_idea(cities["dortmund"], "Ohne Cache")

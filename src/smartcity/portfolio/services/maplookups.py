@@ -1,27 +1,22 @@
-"""What the map's filters are checked against (cities, action fields, districts, partners),
-kept per process between requests instead of asked for on every map request.
+"""What the map's filters are checked against (cities, action fields, districts, partners), kept
+per process between requests instead of asked for on every map request.
 
-Each process keeps one snapshot of these lookups under a version token kept in the shared
-cache (file cache on one machine, Redis otherwise). Any save or delete of a city, district,
-action field or partner sets a new token (``signals.py``), at once and again when the
-transaction commits (a process reloading in between could still have read the old rows), so
-the next map request of every process reloads. The token is read before the rows, so a
-change racing with a reload leaves a snapshot under an outdated token, never a stale one under
-the current token. Changes that bypass signals (``QuerySet.update``, raw SQL) are caught by
+Each process keeps one snapshot of these lookups under a version token kept in the shared cache
+(file cache on one machine, Redis otherwise; ``core.snapshots``). Any save or delete of a city,
+district, action field or partner sets a new token (``signals.py``), at once and again when the
+transaction commits (a process reloading in between could still have read the old rows), so the
+next map request of every process reloads. The token is read before the rows, so a change
+racing with a reload leaves a snapshot under an outdated token, never a stale one under the
+current token. Changes that bypass signals (``QuerySet.update``, raw SQL) are caught by
 ``MAX_AGE``. Inside a transaction (a test, a management command) the lookups may see rows that
 are later rolled back: there the database is asked directly and nothing is kept. Tests that
 commit and empty the tables afterwards (a flush sends no signals) call ``clear()``.
 """
 
-import contextlib
-import threading
-import time
-import uuid
-
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection
 
 from smartcity.core.models import City, District
+from smartcity.core.snapshots import VersionedSnapshot
 from smartcity.portfolio.models import ActionField, Partner
 
 VERSION_KEY = "portfolio:map-lookups"
@@ -36,7 +31,6 @@ class Snapshot:
 
     def __init__(self, token):
         self.token = token
-        self.loaded_at = time.monotonic()
         self._cities = None
         self._action_fields = None
         self._partners = None
@@ -75,59 +69,20 @@ class Snapshot:
         return self._districts.get(None if city is None else city.pk, frozenset())
 
 
-_lock = threading.Lock()
-_current: Snapshot | None = None
-
-
-def _token():
-    """The current version token (a new one if the cache has none); ``None`` if the cache
-    cannot be reached."""
-    try:
-        token = cache.get(VERSION_KEY)
-        if token is None:
-            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-            token = cache.get(VERSION_KEY)
-        return token
-    except Exception:  # noqa: BLE001 - without the cache the lookups are simply not kept
-        return None
+_kept = VersionedSnapshot(VERSION_KEY, Snapshot, lambda: MAX_AGE)
 
 
 def snapshot() -> Snapshot:
-    """The lookups for this request: the kept snapshot while its version is current."""
-    global _current
-    if connection.in_atomic_block:
-        return Snapshot(None)
-    token = _token()
-    if token is None:
-        return Snapshot(None)
-    current = _current
-    if (
-        current is not None
-        and current.token == token
-        and time.monotonic() - current.loaded_at < MAX_AGE
-    ):
-        return current
-    fresh = Snapshot(token)
-    with _lock:
-        _current = fresh
-    return fresh
+    """The lookups for this request: the kept snapshot while its version is current (inside
+    a transaction or without the cache, one that is not kept)."""
+    return _kept.get() or Snapshot(None)
 
 
 def clear() -> None:
     """Forget this process's snapshot (tests)."""
-    global _current
-    with _lock:
-        _current = None
-
-
-def _new_token() -> None:
-    # Without the cache, MAX_AGE still bounds what a process keeps.
-    with contextlib.suppress(Exception):
-        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    _kept.clear()
 
 
 def changed() -> None:
     """A city, district, action field or partner changed: every process reloads."""
-    clear()
-    _new_token()
-    transaction.on_commit(_new_token)
+    _kept.changed()
