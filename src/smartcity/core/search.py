@@ -57,3 +57,18 @@ def normalise(*texts: str | None) -> str:
 def query_terms(query: str) -> list[str]:
     """The stems to look for; a query of only stop words gives none."""
     return words(query)[:MAX_QUERY_TERMS]
+
+
+def sql_conditions(column: str, query: str) -> tuple[list[str], list[str]]:
+    """For SQL built by hand: one ``LIKE``-style condition on ``column`` (a normalised search
+    text) per term of ``query``, as the ORM's ``__contains`` lookup writes it for this
+    database, and their parameters (wildcards in the terms escaped)."""
+    from django.db import connection
+
+    contains = connection.operators["contains"] % "%s"
+    searched = connection.ops.lookup_cast("contains", "TextField") % column
+    terms = query_terms(query or "")
+    return (
+        [f"{searched} {contains}"] * len(terms),
+        [f"%{connection.ops.prep_for_like_query(term)}%" for term in terms],
+    )

@@ -50,11 +50,9 @@ def idea_sql(city, filters) -> tuple[str, list]:
         )
     if fields:
         conditions.append(f"a.slug IN {listed(fields)}")
-    contains = connection.operators["contains"] % "%s"
-    search_column = connection.ops.lookup_cast("contains", "TextField") % "i.search_text"
-    for term in search.query_terms(filters.q or ""):
-        conditions.append(f"{search_column} {contains}")
-        params.append(f"%{connection.ops.prep_for_like_query(term)}%")
+    searched, terms = search.sql_conditions("i.search_text", filters.q)
+    conditions.extend(searched)
+    params.extend(terms)
     if filters.bbox:
         min_lon, min_lat, max_lon, max_lat = filters.bbox
         conditions.append(

@@ -208,11 +208,9 @@ def joined_sql(layers, city, filters) -> tuple[str, list]:
         values = values_of(filters, key)
         if values:
             conditions.append(f"e.{key} IN {listed(values)}")
-    contains = connection.operators["contains"] % "%s"
-    search_column = connection.ops.lookup_cast("contains", "TextField") % "e.search_text"
-    for term in search.query_terms(filters.q or ""):
-        conditions.append(f"{search_column} {contains}")
-        params.append(f"%{connection.ops.prep_for_like_query(term)}%")
+    searched, terms = search.sql_conditions("e.search_text", filters.q)
+    conditions.extend(searched)
+    params.extend(terms)
     join = JOIN_FUNCTIONS[connection.vendor]
     if key_sets and connection.vendor == "postgresql":
         # Each found entry read by its primary key, as ``feature_texts``' correlated subquery
