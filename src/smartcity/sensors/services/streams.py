@@ -1,16 +1,17 @@
 """New Observations for Datastreams named by id: the streams read and locked, the rows stored,
-in one transaction — on PostgreSQL in three round trips.
+in one transaction — on PostgreSQL in two round trips.
 
 The grouped single-POST path, CreateObservations and the MQTT bridge all start from a set of
 Datastream ids. ``store_for_datastreams`` reads those streams under their row locks (which
 ``store_groups`` needs anyway, in id order, against deadlocks), together with each stream's
 default FeatureOfInterest and as many new Observation ids as there are rows, lets the caller
 group its items by stream, and stores them. On PostgreSQL the transaction runs in psycopg's
-pipeline mode: ``BEGIN`` + the locked read + the ids go out together, the INSERT with its
-roll-ups goes out with the pipeline's sync, then ``COMMIT`` — three round trips where there were
-five (read, ``BEGIN``, lock, INSERT, ``COMMIT``). Reading under the lock also means the
-observedArea that ``store_groups`` widens is the current one, not one another writer has
-changed since.
+pipeline mode: ``BEGIN``, the locked read and the ids go out together (one round trip), then
+the INSERT with its roll-ups and the ``COMMIT`` go out with the pipeline's sync (the second) —
+where there were five (read, ``BEGIN``, lock, INSERT, ``COMMIT``). Reading under the lock also
+means the observedArea that ``store_groups`` widens is the current one, not one another writer
+has changed since. A group is a latency chain (a sensor waits for its 201), so round trips
+are what its rate is made of.
 """
 
 import functools
@@ -42,20 +43,33 @@ def _streams_sql() -> str:
     return _SQL["streams"]
 
 
-def _rows(sql, params) -> tuple[list, list[str]]:
-    """(rows, column names). On PostgreSQL through a cursor that binds on the server, so that
-    psycopg prepares these statements once per connection (no parse and plan per group)."""
+def _send(sql, params):
+    """Send a query; returns a function that fetches its (rows, column names). On PostgreSQL
+    through a cursor that binds on the server, so that psycopg prepares these statements once
+    per connection (no parse and plan per group); in a pipeline, queries sent one after the
+    other before the first fetch share one round trip."""
     if connection.vendor == "postgresql":
         import psycopg
 
         connection.ensure_connection()
-        with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor = psycopg.Cursor(connection.connection)
+        with connection.wrap_database_errors:
             cursor.execute(sql, params, prepare=True)
-            rows = cursor.fetchall()
-            return rows, [column.name for column in cursor.description]
+
+        def fetch():
+            with connection.wrap_database_errors, cursor:
+                rows = cursor.fetchall()
+                return rows, [column.name for column in cursor.description]
+
+        return fetch
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall(), [column[0] for column in cursor.description]
+        fetched = cursor.fetchall(), [column[0] for column in cursor.description]
+    return lambda: fetched
+
+
+def _rows(sql, params) -> tuple[list, list[str]]:
+    return _send(sql, params)()
 
 
 def read_streams(ids, lock: bool = False) -> list[Datastream]:
@@ -66,17 +80,20 @@ def read_streams(ids, lock: bool = False) -> list[Datastream]:
     ``lock``: inside a transaction, the rows are locked (``FOR UPDATE``, in id order) — on
     PostgreSQL; SQLite has one writer at a time anyway.
     """
+    return _send_read_streams(ids, lock)()
+
+
+def _send_read_streams(ids, lock: bool):
+    """``read_streams`` sent; returns the function that fetches its result."""
     ids = sorted(ids)
     if not ids:
-        return []
+        return list
     if connection.vendor == "postgresql":
         sql = _streams_sql().format(where="= ANY(%s::bigint[])")
-        rows, names = _rows(sql + " FOR UPDATE OF ds" if lock else sql, [ids])
+        fetch = _send(sql + " FOR UPDATE OF ds" if lock else sql, [ids])
     else:
-        rows, names = _rows(
-            _streams_sql().format(where=f"IN ({', '.join(['%s'] * len(ids))})"), ids
-        )
-    return _instances(names, rows)
+        fetch = _send(_streams_sql().format(where=f"IN ({', '.join(['%s'] * len(ids))})"), ids)
+    return lambda: _instances(*reversed(fetch()))
 
 
 def _instances(names, rows) -> list[Datastream]:
@@ -115,13 +132,18 @@ def allocate_ids(count: int) -> list[int] | None:
     """``count`` new Observation ids from the table's sequence (PostgreSQL), so that the
     INSERT needs to send nothing back before the COMMIT; None on SQLite (ids come from the
     insert)."""
+    return _send_allocate_ids(count)()
+
+
+def _send_allocate_ids(count: int):
     if connection.vendor != "postgresql" or count <= 0:
-        return None
+        return lambda: None
     sql = (
         "SELECT nextval(s.seq) FROM (SELECT pg_get_serial_sequence(%s, 'id')::regclass "
         "AS seq) AS s, generate_series(1, %s::integer)"
     )
-    return [row[0] for row in _rows(sql, [Observation._meta.db_table, count])[0]]
+    fetch = _send(sql, [Observation._meta.db_table, count])
+    return lambda: [row[0] for row in fetch()[0]]
 
 
 def store_for_datastreams(ids, rows: int, group):
@@ -137,10 +159,15 @@ def store_for_datastreams(ids, rows: int, group):
     from smartcity.sensors.services.observations import store_groups
 
     committed = []
+    # The COMMIT can go out with the INSERT only when this transaction is the outermost one
+    # (not inside a $batch changeset, a caller's atomic block or a test's transaction).
+    outermost = not connection.in_atomic_block
     try:
-        with transaction.atomic(), _pipeline():
-            streams = {stream.pk: stream for stream in read_streams(ids, lock=True)}
-            new_ids = allocate_ids(rows)
+        with transaction.atomic(), _pipeline(commit=outermost):
+            fetch_streams = _send_read_streams(ids, lock=True)
+            fetch_ids = _send_allocate_ids(rows)  # before the first fetch: one round trip
+            streams = {stream.pk: stream for stream in fetch_streams()}
+            new_ids = fetch_ids()
             groups = group(streams)
             if not groups:
                 return [], []
@@ -156,7 +183,18 @@ def store_for_datastreams(ids, rows: int, group):
 class _pipeline:
     """psycopg's pipeline mode on PostgreSQL (statements go out together, results are read at
     the next fetch or sync); nothing on SQLite. Database errors that only the sync reports are
-    raised as Django's own exception classes, like those of any cursor."""
+    raised as Django's own exception classes, like those of any cursor.
+
+    ``commit``: used directly inside the outermost ``transaction.atomic()``; when the block
+    ends without an error, ``COMMIT`` is sent in the pipeline before its sync, so it shares
+    the last round trip. The sync then reports the COMMIT's outcome (an error of the INSERT
+    makes the server skip it, and the error is raised into the atomic block, which rolls
+    back); Django's own commit that follows finds the transaction ended and sends nothing,
+    and runs the on-commit hooks only now, after the COMMIT was acknowledged.
+    """
+
+    def __init__(self, commit: bool = False):
+        self._commit = commit
 
     def __enter__(self):
         self._pipe = None
@@ -169,5 +207,7 @@ class _pipeline:
     def __exit__(self, kind, error, traceback):
         if self._pipe is not None:
             with connection.wrap_database_errors:
+                if kind is None and self._commit and not connection.needs_rollback:
+                    connection.connection.execute("COMMIT")
                 self._pipe.__exit__(kind, error, traceback)
         return False

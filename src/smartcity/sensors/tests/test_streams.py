@@ -61,3 +61,84 @@ def test_store_for_datastreams_stores_nothing_when_the_grouping_refuses(sta):
     )
     assert len(groups) == 1 and len(stored[0].ids) == 1
     assert Observation.objects.get(pk=stored[0].ids[0]).result_number == 2.5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_outermost_store_commits_with_the_insert_and_runs_hooks_after_it(sta):
+    """Outside any atomic block the COMMIT goes out in the pipeline with the INSERT (on
+    PostgreSQL); the rows are then committed (another connection sees them), Django's
+    connection is back in autocommit, and on-commit hooks ran only after the COMMIT."""
+    from django.db import connection, transaction
+
+    from smartcity.sensors.models import Observation
+    from smartcity.sensors.services import NewObservation
+
+    sta.post("Things", thing_body("Station", 7.4))
+    stream = Datastream.objects.get()
+    seen_by_hook = []
+
+    def group(found):
+        # Registered inside the transaction: must run after the COMMIT, and see the row.
+        transaction.on_commit(lambda: seen_by_hook.append(_count_elsewhere()))
+        item = NewObservation(phenomenon_time_start=datetime(2026, 7, 1, tzinfo=UTC), result=4)
+        return [(found[stream.pk], [item])]
+
+    assert not connection.in_atomic_block
+    _groups, stored = streams.store_for_datastreams([stream.pk], 1, group)
+    assert seen_by_hook == [1]
+    assert _count_elsewhere() == 1
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert Observation.objects.get().pk == stored[0].ids[0]  # the connection works on
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_error_after_the_insert_stores_nothing_and_leaves_the_connection_usable(
+    sta, monkeypatch
+):
+    from django.db import DatabaseError, connection
+
+    from smartcity.sensors.models import Observation
+    from smartcity.sensors.services import NewObservation, rollups
+
+    sta.post("Things", thing_body("Station", 7.4))
+    stream = Datastream.objects.get()
+    hooks = []
+
+    def failing_days(cursor, *args, **kwargs):
+        cursor.execute("SELECT 1 / 0")  # fails in the database, after the INSERT was sent
+
+    if connection.vendor == "postgresql":
+        monkeypatch.setattr(rollups, "touch_days_postgresql", failing_days)
+    else:
+        monkeypatch.setattr(rollups, "upsert_days_sql", lambda _touched: "SELECT 1 / 0 + x")
+
+    def group(found):
+        from django.db import transaction
+
+        transaction.on_commit(lambda: hooks.append(True))
+        item = NewObservation(phenomenon_time_start=datetime(2026, 7, 1, tzinfo=UTC), result=4)
+        return [(found[stream.pk], [item])]
+
+    with pytest.raises(DatabaseError):
+        streams.store_for_datastreams([stream.pk], 1, group)
+    assert hooks == []
+    assert _count_elsewhere() == 0
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    monkeypatch.undo()
+    streams.store_for_datastreams([stream.pk], 1, group)
+    assert Observation.objects.count() == 1 and _count_elsewhere() == 1 and hooks == [True]
+
+
+def _count_elsewhere() -> int:
+    """Observations as a second connection sees them (committed rows only)."""
+    from django.db import connections
+
+    from smartcity.sensors.models import Observation
+
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM {Observation._meta.db_table}")  # noqa: S608
+            return cursor.fetchone()[0]
+    finally:
+        other.close()
