@@ -183,6 +183,7 @@ class Config:
     log_format: str = "json"
     database_pool_size: int = 10
     database_hold_seconds: int = 60
+    lean_endpoints: bool = True
     map_tiles_url: str = ""
     map_tiles_attribution: str = ""
     metrics_allowed_networks: list = field(default_factory=list)
@@ -215,6 +216,9 @@ def load(env: dict[str, str] | None = None) -> Config:
             60,
             0,
             86400,
+        ),
+        lean_endpoints=parse_bool(
+            "SMARTCITY_LEAN_ENDPOINTS", env.get("SMARTCITY_LEAN_ENDPOINTS"), default=True
         ),
         map_tiles_url=parse_tiles_url(env.get("SMARTCITY_MAP_TILES_URL")),
         map_tiles_attribution=(env.get("SMARTCITY_MAP_TILES_ATTRIBUTION") or "").strip(),

@@ -110,6 +110,9 @@ else:
 # Seconds a request thread of ``smartcity serve`` keeps its connection between requests
 # (core/connections.py); 0 gives it back after every request.
 SMARTCITY_DATABASE_HOLD_SECONDS = CONFIG.database_hold_seconds
+# Public read endpoints registered in core.lean (the defect form's duplicate hint) are
+# answered before the middleware chain; False sends them through Django like all others.
+SMARTCITY_LEAN_ENDPOINTS = CONFIG.lean_endpoints
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login rate limits, locks) ---------------------------------------------------------

@@ -26,6 +26,9 @@ class Registry:
     def __iter__(self):
         return iter(self._entries.values())
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def __contains__(self, name: str) -> bool:
         return name in self._entries
 

@@ -73,11 +73,19 @@ class MetricsMiddleware:
         self._count(request, response, started)
         return response
 
-    @staticmethod
-    def _count(request, response, started):
+    @classmethod
+    def _count(cls, request, response, started):
         group = route_group(request.path_info, getattr(request, "resolver_match", None))
-        LATENCY.labels(group).observe(time.perf_counter() - started)
-        REQUESTS.labels(group, request.method, f"{response.status_code // 100}xx").inc()
+        cls.lean_answered(
+            group, request.method, response.status_code, time.perf_counter() - started
+        )
+
+    @staticmethod
+    def lean_answered(group: str, method: str, status: int, seconds: float) -> None:
+        """Count one answer; also called for the answers given in front of the middleware
+        chain (``core/lean.py``)."""
+        LATENCY.labels(group).observe(seconds)
+        REQUESTS.labels(group, method, f"{status // 100}xx").inc()
 
 
 class DatabaseCollector:

@@ -18,6 +18,7 @@ def test_defaults_use_sqlite_in_the_data_folder_and_keep_a_generated_secret(home
     assert loaded.database["NAME"] == str(tmp_path / "smartcity.sqlite3")
     assert loaded.debug is False
     assert loaded.https is True
+    assert loaded.lean_endpoints is True
     assert len(loaded.secret_key) >= 50
     # The same key comes back on the next start, from the data folder.
     assert config.load(home).secret_key == loaded.secret_key
@@ -35,6 +36,7 @@ def test_postgres_url_and_services_are_parsed(home):
             "SMARTCITY_REDIS_URL": "redis://127.0.0.1:6379/2",
             "SMARTCITY_EMAIL_URL": "smtp+tls://user:secret@mail.example:587",
             "SMARTCITY_WORKERS": "4",
+            "SMARTCITY_LEAN_ENDPOINTS": "false",
         }
     )
     assert loaded.database["ENGINE"] == "django.db.backends.postgresql"
@@ -48,6 +50,7 @@ def test_postgres_url_and_services_are_parsed(home):
     assert loaded.email["EMAIL_HOST"] == "mail.example"
     assert loaded.email["EMAIL_USE_TLS"] is True
     assert loaded.workers == 4
+    assert loaded.lean_endpoints is False
 
 
 @pytest.mark.parametrize(
@@ -64,6 +67,7 @@ def test_postgres_url_and_services_are_parsed(home):
         ("SMARTCITY_SECRET_KEY", "too-short"),
         ("SMARTCITY_WORKERS", "many"),
         ("SMARTCITY_WORKERS", "0"),
+        ("SMARTCITY_LEAN_ENDPOINTS", "perhaps"),
     ],
 )
 def test_malformed_values_name_the_variable(home, variable, value):

@@ -24,12 +24,14 @@ import queue
 import re
 import threading
 import time
-import uuid
 
 import orjson
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
 
+# The headers Django's header middleware would add and the request id, as on the other
+# answers given in front of Django (core/lean.py).
+from smartcity.core.lean import request_id, security_headers
 from smartcity.sensors.sta.errors import StaError
 
 log = logging.getLogger(__name__)
@@ -95,69 +97,12 @@ async def _ingest(django_app, scope, receive, send, match):
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
                 (b"location", location.encode()),
-                *security_headers(location.startswith("https:")),
-                (b"x-request-id", _request_id(scope).encode()),
+                *security_headers(location.startswith("https:"), scope["path"]),
+                (b"x-request-id", request_id(scope["headers"]).encode()),
             ],
         }
     )
     await send({"type": "http.response.body", "body": payload})
-
-
-# The middleware of settings.MIDDLEWARE that only add response headers; the fast path adds
-# what they would add to a 201 JSON answer (computed once per scheme, by the middleware itself).
-HEADER_MIDDLEWARE = (
-    "django.middleware.security.SecurityMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
-)
-_security = {}
-
-
-def security_headers(secure: bool) -> list[tuple[bytes, bytes]]:
-    """The headers Django's middleware puts on a 201 JSON response (CSP, X-Frame-Options,
-    X-Content-Type-Options, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS on https)."""
-    headers = _security.get(secure)
-    if headers is None:
-        from django.http import HttpRequest, HttpResponse
-        from django.utils.module_loading import import_string
-
-        class Request(HttpRequest):
-            def _get_scheme(self):
-                return "https" if secure else "http"
-
-        request = Request()
-        request.method, request.path = "POST", "/sta/v1.1/Observations"
-        request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "443" if secure else "80"}
-        response = HttpResponse(b"{}", status=201, content_type="application/json")
-        wanted = [path for path in settings.MIDDLEWARE if path in HEADER_MIDDLEWARE]
-        chain = [import_string(path)(lambda _request: response) for path in wanted]
-        for middleware in chain:
-            if hasattr(middleware, "process_request"):
-                middleware.process_request(request)
-        for middleware in reversed(chain):
-            response = middleware.process_response(request, response)
-        skip = {"content-type", "content-length"}
-        headers = [
-            (name.lower().encode("latin-1"), value.encode("latin-1"))
-            for name, value in response.headers.items()
-            if name.lower() not in skip
-        ]
-        _security[secure] = headers
-    return headers
-
-
-def _request_id(scope) -> str:
-    """As ``core.middleware.RequestIdMiddleware``: the client's X-Request-ID if it is safe,
-    else a new one."""
-    from smartcity.core.middleware import _SAFE_ID
-
-    for name, value in scope["headers"]:
-        if name == b"x-request-id":
-            incoming = value.decode("latin-1")
-            if _SAFE_ID.match(incoming):
-                return incoming
-            break
-    return uuid.uuid4().hex
 
 
 def _replay(messages, receive):

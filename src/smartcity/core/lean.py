@@ -1,0 +1,476 @@
+"""Lean public read endpoints: answered in front of Django's middleware chain.
+
+A request through Django costs about 0.8 ms of server CPU before the view does anything
+(uvicorn, the hop to the request thread, 13 middlewares, Django's signals; docs/defects.md,
+fourth pass). For an endpoint whose own work is a tenth of that and which is asked on every
+tap (the defect form's duplicate hint), that cycle is the answer's cost. Such an endpoint can
+register here; ``wrap`` (installed in ``smartcity/asgi.py``) then answers its GET requests
+before the middleware chain, on the same request threads as Django (``core/asgi_handler.py``:
+held database connections, prepared statements), and still does what the chain would have
+done to such an answer:
+
+- the host is checked against ``ALLOWED_HOSTS`` and the scheme taken as Django does (the
+  request is Django's own ``ASGIRequest``; a refused host goes to Django, which answers 400);
+- the language is chosen as ``LocaleMiddleware`` does (cookie, ``Accept-Language``) and is
+  active while the handler runs; ``Content-Language`` and ``Vary: Accept-Language`` are set;
+- the headers of the header-only middleware (``SecurityMiddleware``,
+  ``XFrameOptionsMiddleware``, django-csp's ``CSPMiddleware``, and subclasses of them, found
+  by class in ``MIDDLEWARE``) are computed by running that middleware over an empty JSON
+  answer, once per scheme (``security_headers``; the sensors ingest path uses the same);
+- ``X-Request-ID`` is the client's when it is a safe id, else a new one, and is the request
+  id of log lines written meanwhile (``core.middleware.RequestIdMiddleware``);
+- a middleware class that defines ``lean_answered(group, method, status, seconds)`` is told
+  of each answer (the request metrics: ``operations.metrics.MetricsMiddleware``);
+- ``request_started`` and ``request_finished`` are sent (connections, query log, caches).
+
+Only for endpoints that are public, read only and need no session, user, CSRF token or
+messages: the middleware that would handle those (sessions, CSRF, auth, messages, allauth,
+WhiteNoise, ``CommonMiddleware``) is known to leave such an answer alone, and where a request
+could make it act (a session cookie it would delete, a malformed CSRF cookie it would replace,
+a static file path, an https redirect) the request goes to Django. A middleware in
+``MIDDLEWARE`` that this module does not know switches the whole mechanism off (with a
+warning in the log), so a middleware added later is never skipped silently.
+
+A handler is a plain function ``handler(LeanRequest) -> Answer | DELEGATE``, run on a request
+thread. ``DELEGATE`` hands the request to Django unchanged, so error answers (400 for bad
+input, 404) come from the one normal path: the handler answers what it is sure of and
+delegates the rest. An exception in the handler also hands the request to Django (which
+answers or reports it as for any other request). ``SMARTCITY_LEAN_ENDPOINTS = False`` switches
+the mechanism off (docs/configuration.md).
+
+Registering, from an app's ``AppConfig.ready()``::
+
+    lean.endpoints.register("defects-duplicates", lean.LeanEndpoint(
+        pattern=re.compile(r"^/api/v1/defects/(?P<city>[^/]+)/duplicates$"),
+        handler=api.lean_duplicates, group="api-v1"))
+
+``group`` is the route group the request metrics would give the path (tests check it).
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signals
+from django.core.exceptions import SuspiciousOperation
+from django.core.handlers import asgi as django_asgi
+from django.core.signals import setting_changed
+from django.urls import set_script_prefix
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from smartcity.core import connections
+from smartcity.core.middleware import _SAFE_ID, request_id_var
+from smartcity.core.registries import Registry
+
+log = logging.getLogger(__name__)
+
+DELEGATE = object()  # a handler's answer: "let Django answer this request"
+
+
+@dataclass(frozen=True)
+class LeanEndpoint:
+    """A public read endpoint answered in front of the middleware chain."""
+
+    pattern: re.Pattern  # matched against the path (without the script prefix)
+    handler: Callable  # handler(LeanRequest) -> Answer | DELEGATE, on a request thread
+    group: str  # the request metrics' route group of these paths
+    # HEAD is answered with GET's status and headers and no body; only list it where the
+    # normal path answers HEAD that way too.
+    methods: frozenset = frozenset({"GET"})
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class LeanRequest:
+    """What a lean handler gets: the path match, the query and the request's language."""
+
+    method: str
+    path: str  # path_info: without the script prefix
+    match: re.Match
+    query: object  # Django's QueryDict of the query string (``.get``, ``.getlist``)
+    language: str  # active while the handler runs
+    scheme: str
+    host: str  # validated against ALLOWED_HOSTS
+    META: dict = field(repr=False, default_factory=dict)
+
+
+endpoints = Registry("lean endpoint")
+
+
+def enabled() -> bool:
+    return getattr(settings, "SMARTCITY_LEAN_ENDPOINTS", True)
+
+
+def _match(path: str):
+    for endpoint in endpoints:
+        found = endpoint.pattern.match(path)
+        if found is not None:
+            return endpoint, found
+    return None
+
+
+# --- what Django's middleware would have done ----------------------------------------------
+
+# Middleware that only adds response headers: run over an empty answer to learn them.
+HEADER_MIDDLEWARE = (
+    "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+)
+# Done here (request id, language).
+HANDLED_MIDDLEWARE = (
+    "smartcity.core.middleware.RequestIdMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+)
+# Leave a public read answer without session, user, CSRF token or messages alone; the
+# requests where they would act are sent to Django (``_django_must_answer``). Exact classes:
+# a subclass may do more.
+INERT_MIDDLEWARE = (
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+)
+
+
+def _import(path):
+    from django.utils.module_loading import import_string
+
+    try:
+        return import_string(path)
+    except ImportError:
+        return None
+
+
+@dataclass
+class _Plan:
+    """What the configured middleware means for a lean answer, worked out once."""
+
+    usable: bool
+    reason: str = ""
+    header_paths: list = field(default_factory=list)  # MIDDLEWARE entries, in order
+    recorders: list = field(default_factory=list)  # lean_answered hooks
+    request_id: bool = False
+    locale: bool = False
+    session_cookie: bool = False
+    csrf_cookie: bool = False
+    static_prefix: str | None = None
+
+
+_plan: _Plan | None = None
+_security: dict = {}
+
+
+def _reset(**kwargs):
+    global _plan
+    _plan = None
+    _security.clear()
+
+
+setting_changed.connect(_reset, dispatch_uid="smartcity.core.lean")
+
+
+def plan() -> _Plan:
+    global _plan
+    if _plan is None:
+        _plan = _make_plan()
+        if not _plan.usable:
+            log.warning("lean endpoints answered by Django: %s", _plan.reason)
+    return _plan
+
+
+def _is_header_middleware(entry) -> bool:
+    bases = [base for base in map(_import, HEADER_MIDDLEWARE) if base is not None]
+    return isinstance(entry, type) and issubclass(entry, tuple(bases))
+
+
+def _make_plan() -> _Plan:
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+    from django.urls import get_urlconf
+
+    result = _Plan(usable=True)
+    handled = {path: _import(path) for path in HANDLED_MIDDLEWARE}
+    inert = {path: _import(path) for path in INERT_MIDDLEWARE}
+    for path in settings.MIDDLEWARE:
+        entry = _import(path)
+        if entry is None:
+            return _Plan(False, f"{path} cannot be imported")
+        if _is_header_middleware(entry):
+            result.header_paths.append(path)
+        elif entry is handled["smartcity.core.middleware.RequestIdMiddleware"]:
+            result.request_id = True
+        elif entry is handled["django.middleware.locale.LocaleMiddleware"]:
+            result.locale = True
+        elif entry is inert["django.contrib.sessions.middleware.SessionMiddleware"]:
+            result.session_cookie = True
+        elif entry is inert["django.middleware.csrf.CsrfViewMiddleware"]:
+            result.csrf_cookie = True
+        elif entry is inert["whitenoise.middleware.WhiteNoiseMiddleware"]:
+            result.static_prefix = settings.STATIC_URL or "/static/"
+            if getattr(settings, "WHITENOISE_ROOT", None):
+                return _Plan(False, "WHITENOISE_ROOT serves files at any path")
+        elif entry in inert.values():
+            pass
+        elif callable(getattr(entry, "lean_answered", None)):
+            result.recorders.append(entry.lean_answered)
+        else:
+            return _Plan(False, f"MIDDLEWARE has {path}, whose effect on a lean answer is unknown")
+    if settings.PREPEND_WWW or settings.DISALLOWED_USER_AGENTS:
+        return _Plan(False, "PREPEND_WWW or DISALLOWED_USER_AGENTS is set")
+    if getattr(settings, "SESSION_SAVE_EVERY_REQUEST", False) or settings.CSRF_USE_SESSIONS:
+        return _Plan(False, "SESSION_SAVE_EVERY_REQUEST or CSRF_USE_SESSIONS is set")
+    if (
+        result.locale
+        and is_language_prefix_patterns_used(get_urlconf() or settings.ROOT_URLCONF)[0]
+    ):
+        return _Plan(False, "the URLconf uses i18n_patterns")
+    if result.static_prefix and not result.static_prefix.startswith("/"):
+        result.static_prefix = "/" + result.static_prefix
+    return result
+
+
+def security_headers(secure: bool, path: str = "/") -> list[tuple[bytes, bytes]]:
+    """The headers that the header-only middleware of ``MIDDLEWARE`` (``SecurityMiddleware``,
+    ``XFrameOptionsMiddleware``, ``CSPMiddleware`` and their subclasses, found by class) puts
+    on a JSON answer: CSP, X-Frame-Options, X-Content-Type-Options, Referrer-Policy,
+    Cross-Origin-Opener-Policy, HSTS on https. Computed by running that middleware, once per
+    scheme (and per CSP ``EXCLUDE_URL_PREFIXES`` match of ``path``)."""
+    key = (secure, _csp_excluded(path))
+    headers = _security.get(key)
+    if headers is None:
+        from django.http import HttpRequest, HttpResponse
+
+        class Request(HttpRequest):
+            def _get_scheme(self):
+                return "https" if secure else "http"
+
+        request = Request()
+        request.method, request.path, request.path_info = "GET", path, path
+        request.META = {"SERVER_NAME": "localhost", "SERVER_PORT": "443" if secure else "80"}
+        response = HttpResponse(b"{}", content_type="application/json")
+        wanted = [path for path in settings.MIDDLEWARE if _is_header_middleware(_import(path))]
+        chain = [_import(entry)(lambda _request: response) for entry in wanted]
+        for middleware in chain:
+            if hasattr(middleware, "process_request"):
+                middleware.process_request(request)
+        for middleware in reversed(chain):
+            response = middleware.process_response(request, response)
+        skip = {"content-type", "content-length"}
+        headers = [
+            (name.lower().encode("latin-1"), value.encode("latin-1"))
+            for name, value in response.headers.items()
+            if name.lower() not in skip
+        ]
+        _security[key] = headers
+    return headers
+
+
+def _csp_excluded(path: str) -> tuple:
+    flags = []
+    for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        prefixes = (getattr(settings, name, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+        flags.append(path.startswith(tuple(prefixes)))
+    return tuple(flags)
+
+
+def request_id(headers) -> str:
+    """As ``RequestIdMiddleware``: the client's X-Request-ID if it is a safe id, else a new
+    one. ``headers`` are the ASGI scope's (several X-Request-ID headers are joined by a
+    comma, as Django does, and so are not a safe id)."""
+    values = [value for name, value in headers if name == b"x-request-id"]
+    if values:
+        incoming = b",".join(values).decode("latin-1")
+        if _SAFE_ID.match(incoming):
+            return incoming
+    return uuid.uuid4().hex
+
+
+def _django_must_answer(request, current: _Plan) -> bool:
+    """Requests where a middleware that leaves lean answers alone would act."""
+    if current.static_prefix and request.path_info.startswith(current.static_prefix):
+        return True  # WhiteNoise may serve a file here
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return True  # SecurityMiddleware redirects
+    cookies = request.COOKIES
+    if current.session_cookie and settings.SESSION_COOKIE_NAME in cookies:
+        from importlib import import_module
+
+        store = import_module(settings.SESSION_ENGINE).SessionStore
+        if store(cookies[settings.SESSION_COOKIE_NAME]).is_empty():
+            return True  # SessionMiddleware deletes the cookie (and varies on Cookie)
+    if current.csrf_cookie and settings.CSRF_COOKIE_NAME in cookies:
+        from django.middleware.csrf import InvalidTokenFormat, _check_token_format
+
+        try:
+            _check_token_format(cookies[settings.CSRF_COOKIE_NAME])
+        except InvalidTokenFormat:
+            return True  # CsrfViewMiddleware sets a new cookie
+    return False
+
+
+def _language(request, current: _Plan) -> str:
+    if not current.locale:
+        return settings.LANGUAGE_CODE
+    # As LocaleMiddleware.process_request without i18n_patterns (the plan requires that).
+    return translation.get_language_from_request(request, check_path=False)
+
+
+# --- on the request thread -----------------------------------------------------------------
+
+
+class _Delegate(Exception):
+    pass
+
+
+def answer(endpoint: LeanEndpoint, found: re.Match, scope: dict, handler_class) -> tuple | None:
+    """On a request thread: ``(status, headers, body)``, or None for Django to answer."""
+    started = time.perf_counter()
+    current = plan()
+    if not current.usable:
+        return None
+    connections.before_request()
+    set_script_prefix(django_asgi.get_script_prefix(scope))
+    signals.request_started.send(sender=handler_class, scope=scope)
+    try:
+        return _answer(endpoint, found, scope, current, started)
+    except _Delegate:
+        return None
+    except Exception:  # noqa: BLE001 - Django answers (or reports) it as for any request
+        log.warning("lean endpoint failed; answered by Django", exc_info=True)
+        return None
+    finally:
+        signals.request_finished.send(sender=handler_class)
+
+
+def _answer(endpoint, found, scope, current, started):
+    try:
+        request = django_asgi.ASGIRequest(scope, io.BytesIO())
+        host = request.get_host()
+        query = request.GET
+    except (SuspiciousOperation, UnicodeDecodeError):
+        # A refused host, too many fields, a query string that is not UTF-8: Django answers
+        # (400) and logs it.
+        raise _Delegate from None
+    if _django_must_answer(request, current):
+        raise _Delegate
+    rid = request_id(scope["headers"]) if current.request_id else None
+    token = request_id_var.set(rid) if rid else None
+    try:
+        language = _language(request, current)
+        with translation.override(language):
+            lean_request = LeanRequest(
+                method=request.method,
+                path=request.path_info,
+                match=found,
+                query=query,
+                language=translation.get_language(),
+                scheme=request.scheme,
+                host=host,
+                META=request.META,
+            )
+            result = endpoint.handler(lean_request)
+            if result is DELEGATE:
+                raise _Delegate
+            headers = _headers(result, request, current, lean_request.language, rid)
+    finally:
+        if token is not None:
+            request_id_var.reset(token)
+    seconds = time.perf_counter() - started
+    for record in current.recorders:
+        record(endpoint.group, request.method, result.status, seconds)
+    body = b"" if request.method == "HEAD" else result.body
+    return result.status, headers, body
+
+
+def _headers(result: Answer, request, current: _Plan, language: str, rid) -> list:
+    from django.http import HttpResponse
+
+    extra = HttpResponse(status=result.status)  # Vary merged as Django merges it
+    for name, value in result.headers:
+        extra[name] = value
+    if current.locale:
+        patch_vary_headers(extra, ("Accept-Language",))
+        extra.headers.setdefault("Content-Language", language)
+    headers = [
+        (b"content-type", result.content_type.encode("latin-1")),
+        (b"content-length", str(len(result.body)).encode()),
+    ]
+    headers.extend(
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in extra.headers.items()
+        if name.lower() != "content-type"
+    )
+    present = {name for name, _value in headers}
+    headers.extend(
+        item
+        for item in security_headers(request.is_secure(), request.path_info)
+        if item[0] not in present
+    )
+    if rid is not None:
+        headers.append((b"x-request-id", rid.encode("latin-1")))
+    return headers
+
+
+# --- the ASGI wrapper ----------------------------------------------------------------------
+
+
+def wrap(django_app):
+    """The ASGI application: lean endpoints in front of Django's. ``django_app`` is the
+    platform's ``core.asgi_handler.ASGIHandler``, whose request threads the answers use."""
+    threads = getattr(django_app, "threads", None)
+    handler_class = type(django_app)
+
+    async def application(scope, receive, send):
+        if (
+            threads is not None
+            and scope["type"] == "http"
+            and scope["method"] in ("GET", "HEAD")
+            and len(endpoints)
+        ):
+            found = _match(scope["path"].removeprefix(django_asgi.get_script_prefix(scope)))
+            if (
+                found is not None
+                and scope["method"] in found[0].methods
+                and enabled()
+                and not _has_body(scope)
+            ):
+                thread = await threads.acquire()
+                try:
+                    result = await thread.run(answer, found[0], found[1], scope, handler_class)
+                finally:
+                    threads.release(thread)
+                if result is not None:
+                    status, headers, body = result
+                    await send(
+                        {"type": "http.response.start", "status": status, "headers": headers}
+                    )
+                    await send({"type": "http.response.body", "body": body})
+                    return
+        await django_app(scope, receive, send)
+
+    return application
+
+
+def _has_body(scope) -> bool:
+    for name, value in scope["headers"]:
+        if name == b"transfer-encoding" or (name == b"content-length" and value.strip() != b"0"):
+            return True
+    return False
