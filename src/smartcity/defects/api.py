@@ -1,5 +1,7 @@
 """JSON helpers for the report form: duplicate hint and address search (GET, public)."""
 
+import re
+
 import orjson
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -47,13 +49,22 @@ class AddressOut(Schema):
     summary="Offene Meldungen derselben Kategorie in 50 m Umkreis (letzte 30 Tage)",
 )
 def duplicates(request, city: str, query: Query[DuplicateQuery]):
-    # One query for category and candidates: this runs on every tap in the report form.
-    found = nearby.duplicate_hint(city, query.category, query.lat, query.lon)
-    if found is None:
+    body = duplicates_json(city, query.category, query.lat, query.lon)
+    if body is None:
         raise HttpError(404, gettext("Diese Kategorie gibt es hier nicht."))
+    return HttpResponse(body, content_type="application/json")
+
+
+def duplicates_json(city: str, category: str, lat: float, lon: float) -> bytes | None:
+    """The duplicate hint's answer body, or None when the city has no such category. The
+    endpoint above and its lean answer (``lean_duplicates``) both send this."""
+    # One query for category and candidates: this runs on every tap in the report form.
+    found = nearby.duplicate_hint(city, category, lat, lon)
+    if found is None:
+        return None
     category_name, rows = found
     if not rows:  # most taps find nothing: no labels to translate, no URL to reverse
-        return HttpResponse(b"[]", content_type="application/json")
+        return b"[]"
     labels = {value: str(label) for value, label in Status.choices}
     page = reverse("defects:detail", kwargs={"city": city, "pk": PK_MARK})
     # Built here in the documented shape (``Candidate``) and sent as is: no schema pass per row.
@@ -71,7 +82,37 @@ def duplicates(request, city: str, query: Query[DuplicateQuery]):
         }
         for pk, status, description, distance, supporters, created_at in rows[:5]
     ]
-    return HttpResponse(orjson.dumps(candidates), content_type="application/json")
+    return orjson.dumps(candidates)
+
+
+# The duplicate hint in front of Django's middleware chain (core/lean.py; registered in
+# DefectsConfig.ready). The path of ``duplicates`` above, as Django resolves it (tested).
+DUPLICATES_PATH = re.compile(r"^/api/v1/defects/(?P<city>[^/]+)/duplicates$")
+# Numbers as the form sends them; anything else (exponents, "nan", spaces, …) is left to
+# ninja's parsing on the normal path, so a lean answer is only given where both agree.
+_PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,17})?")
+
+
+def lean_duplicates(request):
+    """The lean answer (``core.lean``) of ``duplicates``: the same body for a valid question
+    whose category exists; everything else (missing, repeated or unusual parameters, an
+    unknown category) goes to the endpoint above, which answers 400 or 404."""
+    from smartcity.core.lean import DELEGATE, Answer
+
+    values = {}
+    for name in ("category", "lat", "lon"):
+        given = request.query.getlist(name)
+        if len(given) != 1:
+            return DELEGATE
+        values[name] = given[0]
+    if not (_PLAIN_NUMBER.fullmatch(values["lat"]) and _PLAIN_NUMBER.fullmatch(values["lon"])):
+        return DELEGATE
+    body = duplicates_json(
+        request.match["city"], values["category"], float(values["lat"]), float(values["lon"])
+    )
+    if body is None:
+        return DELEGATE
+    return Answer(200, body)
 
 
 @router.get(

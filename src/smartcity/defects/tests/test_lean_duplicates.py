@@ -1,0 +1,226 @@
+"""The duplicate hint answered in front of the middleware chain (core/lean.py): the same
+status, body and headers as through Django, for hits, empty results and every kind of bad
+input (which the lean handler leaves to the ninja endpoint)."""
+
+import asyncio
+import dataclasses
+
+import orjson
+import pytest
+from asgiref.testing import ApplicationCommunicator
+from django.db import connection
+from django.urls import resolve
+
+from smartcity.core import lean
+from smartcity.core.asgi_handler import ASGIHandler
+from smartcity.core.registries import Registry
+from smartcity.defects import api, services
+from smartcity.defects.models import Report
+from smartcity.defects.tests.factories import INSIDE, setup_defects
+from smartcity.operations.metrics import REQUESTS, route_group
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PATH = "/api/v1/defects/dortmund/duplicates"
+
+
+@pytest.fixture(autouse=True)
+def _end_other_sessions():
+    """The request threads keep their pooled PostgreSQL connections; end them, or the test
+    database cannot be dropped at the end of the run."""
+    yield
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close_pool()
+
+
+@pytest.fixture
+def reports(cities):
+    pothole = setup_defects(cities)
+    made = [
+        services.create_report(
+            pothole.city,
+            category=pothole,
+            latitude=INSIDE[0] + offset,
+            longitude=INSIDE[1],
+            description=f"Loch {number} – tief",
+            source=Report.Source.WEB,
+        )  # fmt: skip
+        for number, offset in enumerate((0.0, 0.0001, 0.0002))
+    ]
+    return pothole, made
+
+
+@pytest.fixture
+def apps(reports):
+    lean._reset()
+    django_app = ASGIHandler(threads=2)
+    yield lean.wrap(django_app), django_app
+    django_app.threads.stop()
+    lean._reset()
+
+
+def scope(query: bytes, method="GET", headers=(), path=PATH):
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "root_path": "",
+        "query_string": query,
+        "headers": [(b"host", b"testserver"), *headers],
+        "server": ("testserver", 80),
+        "client": ("127.0.0.1", 40000),
+    }
+
+
+async def call(app, request_scope):
+    communicator = ApplicationCommunicator(app, request_scope)
+    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
+    start = await communicator.receive_output(timeout=10)
+    content = b""
+    while True:
+        message = await communicator.receive_output(timeout=10)
+        content += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    await communicator.wait(timeout=10)
+    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
+    return start["status"], headers, content
+
+
+def counted():
+    return REQUESTS.labels("api-v1", "GET", "2xx")._value.get()
+
+
+def spied(monkeypatch):
+    """The registered lean handler with a spy: the list of its results."""
+    endpoint = lean.endpoints["defects-duplicates"]
+    results = []
+
+    def spy(request):
+        results.append(endpoint.handler(request))
+        return results[-1]
+
+    registry = Registry("lean endpoint")
+    registry.register("defects-duplicates", dataclasses.replace(endpoint, handler=spy))
+    monkeypatch.setattr(lean, "endpoints", registry)
+    return results
+
+
+def both(apps, request_scope, monkeypatch):
+    """(lean answer, Django's answer, whether the lean handler answered it itself)."""
+    lean_app, django_app = apps
+    results = spied(monkeypatch)
+    fast = asyncio.run(call(lean_app, request_scope))
+    answered_lean = any(result is not lean.DELEGATE for result in results)
+    normal = asyncio.run(call(django_app, request_scope))
+    # A request id on both answers or on neither (Django's 400 for a query string that is
+    # not UTF-8 comes before the middleware).
+    assert (fast[1].pop("x-request-id", None) is None) == (
+        normal[1].pop("x-request-id", None) is None
+    )
+    return fast, normal, answered_lean
+
+
+def query(category="schlagloch", lat=INSIDE[0], lon=INSIDE[1]) -> bytes:
+    return f"category={category}&lat={lat}&lon={lon}".encode()
+
+
+def test_the_registered_path_is_the_endpoints_path_and_metrics_group():
+    assert api.DUPLICATES_PATH.match(PATH)
+    match = resolve(PATH)
+    assert match.url_name == "defects_duplicates"
+    assert route_group(PATH, match) == "api-v1"
+    assert lean.endpoints["defects-duplicates"].group == "api-v1"
+    for other in (PATH + "/", "/api/v1/defects/dortmund/duplicates/x", "/api/v1/defects//d"):
+        assert not api.DUPLICATES_PATH.match(other)
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [[], [(b"accept-language", b"en")], [(b"cookie", b"django_language=en")]],
+)
+def test_hits_are_answered_lean_and_equal_djangos(apps, monkeypatch, headers):
+    before = counted()
+    fast, normal, answered_lean = both(apps, scope(query(), headers=headers), monkeypatch)
+    assert answered_lean and counted() == before + 2  # the lean answer and Django's
+    assert fast == normal and fast[0] == 200
+    found = orjson.loads(fast[2])
+    assert len(found) == 3 and found[0]["distance_m"] == 0
+    language = "en" if headers else "de"
+    assert fast[1]["content-language"] == language
+    assert found[0]["status_label"] == ("Received" if headers else "Eingegangen")
+    for name in ("content-security-policy", "x-frame-options", "referrer-policy", "vary"):
+        assert fast[1][name] == normal[1][name]
+
+
+def test_empty_results_are_answered_lean(apps, monkeypatch):
+    fast, normal, answered_lean = both(apps, scope(query(lat=51.40, lon=7.31)), monkeypatch)
+    assert answered_lean and fast == normal and fast[2] == b"[]"
+
+
+@pytest.mark.parametrize(
+    "request_query",
+    [
+        query(category="gibtsnicht"),  # 404 from the endpoint
+        query(category=""),
+        b"lat=51.5&lon=7.4",  # missing category
+        b"category=schlagloch&lat=nord&lon=7.4",  # invalid number
+        b"category=schlagloch&lat=5.1e1&lon=7.4",  # valid for ninja too, left to it
+        b"category=schlagloch&lat=%2051.5136&lon=7.4653",
+        b"category=schlagloch&category=graffiti&lat=51.5&lon=7.4",  # repeated
+        b"",
+        b"category=schlagloch&lat=51.5&lon=\xff",  # not UTF-8
+    ],
+)
+def test_everything_else_is_answered_by_the_endpoint(apps, monkeypatch, request_query):
+    fast, normal, answered_lean = both(apps, scope(request_query), monkeypatch)
+    assert not answered_lean
+    assert fast == normal  # 400 or 404, or 200 where ninja reads what the handler left to it
+
+
+def test_head_and_other_languages_on_errors(apps, monkeypatch):
+    fast, normal, answered_lean = both(apps, scope(query(), method="HEAD"), monkeypatch)
+    assert not answered_lean  # the endpoint answers HEAD itself (405), so it is not lean
+    assert fast == normal and fast[0] == 405
+    request = scope(query(category="gibtsnicht"), headers=[(b"accept-language", b"en")])
+    fast, normal, _answered = both(apps, request, monkeypatch)
+    assert fast == normal and fast[0] == 404
+    assert orjson.loads(fast[2])["error"]["message"] == "This category does not exist here."
+
+
+def test_switched_off_the_endpoint_answers(apps, monkeypatch, settings):
+    settings.SMARTCITY_LEAN_ENDPOINTS = False
+    fast, normal, answered_lean = both(apps, scope(query()), monkeypatch)
+    assert not answered_lean and fast == normal and fast[0] == 200
+
+
+def test_a_refused_host_is_refused_as_by_django(apps, monkeypatch):
+    request = scope(query())
+    request["headers"] = [(b"host", b"evil.example")]
+    fast, normal, answered_lean = both(apps, request, monkeypatch)
+    assert not answered_lean and fast == normal and fast[0] == 400
+
+
+def test_the_platform_application_answers_lean(reports, monkeypatch):
+    """smartcity.asgi puts the lean endpoints in front (behind the sensors ingest path)."""
+    from smartcity.asgi import application
+
+    # The platform application's request threads may hold a connection that an earlier
+    # test's clean-up ended (pg_terminate_backend): the first request after that fails on it
+    # (the lean handler then leaves the request to Django, which replaces the connection).
+    asyncio.run(call(application, scope(query())))
+    results = spied(monkeypatch)
+    status, headers, content = asyncio.run(
+        call(application, scope(query(), headers=[(b"x-request-id", b"tap-1")]))
+    )
+    assert status == 200 and len(orjson.loads(content)) == 3
+    assert headers["x-request-id"] == "tap-1" and len(results) == 1
