@@ -156,7 +156,7 @@ def _ranges_cte(name, table, stream_column):
         f"FROM (SELECT {stream_column} AS sid, MIN(phenomenon_time_start) AS ps, "
         "MAX(COALESCE(phenomenon_time_end, phenomenon_time_start)) AS pe, "
         "MIN(result_time) AS rs, MAX(result_time) AS re "
-        f"FROM ins WHERE {stream_column} IS NOT NULL GROUP BY {stream_column}) AS r "
+        f"FROM new_rows WHERE {stream_column} IS NOT NULL GROUP BY {stream_column}) AS r "
         "WHERE s.id = r.sid)"
     )
 
@@ -176,28 +176,53 @@ def _rollup_upsert(least, greatest) -> str:
     )
 
 
+# The columns the roll-ups and ranges are computed from.
+_NEW_ROW_COLUMNS = (
+    "datastream_id",
+    "multi_datastream_id",
+    "phenomenon_time_start",
+    "phenomenon_time_end",
+    "result_time",
+    "result_number",
+)
+
+
 @functools.cache
 def _insert_sql(with_ids: bool) -> str:
-    """INSERT … SELECT FROM unnest(arrays) with the roll-up upsert and the stream ranges."""
+    """INSERT … SELECT FROM unnest(arrays) with the roll-up upsert and the stream ranges.
+
+    Named parameters, one per column (``c0``, ``c1``, …): the roll-ups and ranges read the
+    same arrays again (``new_rows``), which psycopg sends once, instead of the INSERT's
+    ``RETURNING`` rows, which PostgreSQL would have to collect first (≈ 6 % of the
+    statement for 1 000 rows). With ids allocated beforehand nothing comes back at all.
+    """
     types = (("bigint",) if with_ids else ()) + PG_TYPES
     names = (("id",) if with_ids else ()) + INSERT_COLUMNS
-    arrays = ", ".join(f"%b::{kind}[]" for kind in types)
+    array = {
+        name: f"%(c{position})b::{kind}[]"
+        for position, (name, kind) in enumerate(zip(names, types, strict=True))
+    }
     rollup_columns = "datastream_id, hour, count, numeric_count, total, minimum, maximum"
+    returning = "" if with_ids else " RETURNING id"
     return (
         f"WITH ins AS (INSERT INTO {OBS} ({', '.join(names)}) "  # noqa: S608
-        f"SELECT * FROM unnest({arrays}) "
-        "RETURNING id, datastream_id, multi_datastream_id, phenomenon_time_start, "
-        "phenomenon_time_end, result_time, result_number), "
+        f"SELECT * FROM unnest({', '.join(array.values())}){returning}), "
+        f"new_rows AS (SELECT * FROM unnest({', '.join(array[name] for name in _NEW_ROW_COLUMNS)}) "
+        f"AS r({', '.join(_NEW_ROW_COLUMNS)})), "
         f"roll AS (INSERT INTO {HOURLY} ({rollup_columns}) "
         "SELECT datastream_id, date_trunc('hour', phenomenon_time_start), COUNT(*), "
         "COUNT(result_number), SUM(result_number), MIN(result_number), MAX(result_number) "
-        "FROM ins WHERE datastream_id IS NOT NULL "
+        "FROM new_rows WHERE datastream_id IS NOT NULL "
         "GROUP BY datastream_id, date_trunc('hour', phenomenon_time_start) "
         f"{_rollup_upsert('LEAST', 'GREATEST')}), "
         f"{_ranges_cte('ds', Datastream._meta.db_table, 'datastream_id')}, "
         f"{_ranges_cte('mds', MultiDatastream._meta.db_table, 'multi_datastream_id')} "
-        "SELECT id FROM ins"
+        + ("SELECT 1" if with_ids else "SELECT id FROM ins")
     )
+
+
+def _named(values) -> dict:
+    return {f"c{position}": value for position, value in enumerate(values)}
 
 
 def _pg_params(columns) -> list:
@@ -222,7 +247,7 @@ def _insert_postgresql_with_ids(columns, ids) -> list[int]:
     # there, or already here when its answer arrives while the second statement is sent: as
     # Django's exception classes either way.
     with connection.wrap_database_errors:
-        psycopg.Cursor(raw).execute(_insert_sql(True), [ids, *params], binary=True)
+        psycopg.Cursor(raw).execute(_insert_sql(True), _named([ids, *params]), binary=True)
         rollups.touch_days_postgresql(psycopg.Cursor(raw), columns[0], columns[3])
     return list(ids)
 
@@ -245,7 +270,7 @@ def _insert_postgresql(columns) -> list[int]:
         # Pipelined: the day rows' statement (a second one: the first one's roll-up upserts
         # are invisible to itself) goes out before the ids come back, one round trip for both.
         with raw.pipeline():
-            cursor.execute(sql, params, binary=True)
+            cursor.execute(sql, _named(params), binary=True)
             rollups.touch_days_postgresql(days, columns[0], columns[3])
         return [row[0] for row in cursor.fetchall()]
 

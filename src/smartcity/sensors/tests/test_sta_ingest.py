@@ -180,8 +180,15 @@ def test_an_error_only_the_pipeline_sync_reports_stores_nothing(
     before = Observation.objects.count()
     ranges = list(Datastream.objects.order_by("pk").values_list("phenomenon_time_end", flat=True))
     real = bulk._insert_sql
-    # Fails only when the statement runs (a division by zero per inserted row).
-    monkeypatch.setattr(bulk, "_insert_sql", lambda ids: real(ids) + " WHERE id / 0 = 1")
+    assert real(True).endswith(" SELECT 1")
+
+    def failing(with_ids):
+        # Fails only when the statement runs (a division by zero per new row).
+        return real(with_ids).removesuffix(" SELECT 1") + (
+            " SELECT 1 FROM new_rows WHERE result_number / 0 = 1"
+        )
+
+    monkeypatch.setattr(bulk, "_insert_sql", failing)
     with pytest.raises(DataError):
         ingest.process(jobs(4, 1))
     assert Observation.objects.count() == before
