@@ -56,6 +56,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core import signals
@@ -102,7 +103,7 @@ class LeanRequest:
     method: str
     path: str  # path_info: without the script prefix
     match: re.Match
-    query: object  # Django's QueryDict of the query string (``.get``, ``.getlist``)
+    query: dict[str, list[str]]  # the query string's values, as QueryDict.getlist gives them
     language: str  # active while the handler runs
     scheme: str
     host: str  # validated against ALLOWED_HOSTS
@@ -173,6 +174,7 @@ class _Plan:
     session_cookie: bool = False
     csrf_cookie: bool = False
     static_prefix: str | None = None
+    csp_prefixes: tuple = ()  # CSP's EXCLUDE_URL_PREFIXES (both policies)
 
 
 _plan: _Plan | None = None
@@ -183,6 +185,7 @@ def _reset(**kwargs):
     global _plan
     _plan = None
     _security.clear()
+    _header_sets.clear()
 
 
 setting_changed.connect(_reset, dispatch_uid="smartcity.core.lean")
@@ -242,6 +245,9 @@ def _make_plan() -> _Plan:
         and is_language_prefix_patterns_used(get_urlconf() or settings.ROOT_URLCONF)[0]
     ):
         return _Plan(False, "the URLconf uses i18n_patterns")
+    for name in ("CONTENT_SECURITY_POLICY", "CONTENT_SECURITY_POLICY_REPORT_ONLY"):
+        policy = getattr(settings, name, None) or {}
+        result.csp_prefixes += tuple(policy.get("EXCLUDE_URL_PREFIXES") or ())
     if result.static_prefix and not result.static_prefix.startswith("/"):
         result.static_prefix = "/" + result.static_prefix
     return result
@@ -326,6 +332,22 @@ def _django_must_answer(request, current: _Plan) -> bool:
     return False
 
 
+def _query(query_string: str) -> dict[str, list[str]]:
+    """The query as Django's QueryDict reads it (UTF-8, blank values kept, at most
+    ``DATA_UPLOAD_MAX_NUMBER_FIELDS``: ValueError beyond), as a plain dict of lists."""
+    query: dict[str, list[str]] = {}
+    if query_string:
+        fields = parse_qsl(
+            query_string,
+            keep_blank_values=True,
+            encoding="utf-8",
+            max_num_fields=settings.DATA_UPLOAD_MAX_NUMBER_FIELDS,
+        )
+        for key, value in fields:
+            query.setdefault(key, []).append(value)
+    return query
+
+
 def _language(request, current: _Plan) -> str:
     if not current.locale:
         return settings.LANGUAGE_CODE
@@ -364,8 +386,8 @@ def _answer(endpoint, found, scope, current, started):
     try:
         request = django_asgi.ASGIRequest(scope, io.BytesIO())
         host = request.get_host()
-        query = request.GET
-    except (SuspiciousOperation, UnicodeDecodeError):
+        query = _query(request.META["QUERY_STRING"])
+    except (SuspiciousOperation, UnicodeDecodeError, ValueError):
         # A refused host, too many fields, a query string that is not UTF-8: Django answers
         # (400) and logs it.
         raise _Delegate from None
@@ -400,7 +422,28 @@ def _answer(endpoint, found, scope, current, started):
     return result.status, headers, body
 
 
+_header_sets: dict = {}
+
+
 def _headers(result: Answer, request, current: _Plan, language: str, rid) -> list:
+    """The answer's headers: worked out once per kind of answer (status, type, the handler's
+    headers, scheme, language), then only the length and the request id are added."""
+    secure = request.is_secure()
+    excluded = bool(current.csp_prefixes) and request.path_info.startswith(current.csp_prefixes)
+    key = (result.status, result.content_type, result.headers, secure, language, excluded)
+    fixed = _header_sets.get(key)
+    if fixed is None:
+        fixed = _fixed_headers(result, secure, request.path_info, current, language)
+        if len(_header_sets) > 256:
+            _header_sets.clear()
+        _header_sets[key] = fixed
+    headers = [*fixed, (b"content-length", str(len(result.body)).encode())]
+    if rid is not None:
+        headers.append((b"x-request-id", rid.encode("latin-1")))
+    return headers
+
+
+def _fixed_headers(result: Answer, secure: bool, path: str, current: _Plan, language: str):
     from django.http import HttpResponse
 
     extra = HttpResponse(status=result.status)  # Vary merged as Django merges it
@@ -409,24 +452,15 @@ def _headers(result: Answer, request, current: _Plan, language: str, rid) -> lis
     if current.locale:
         patch_vary_headers(extra, ("Accept-Language",))
         extra.headers.setdefault("Content-Language", language)
-    headers = [
-        (b"content-type", result.content_type.encode("latin-1")),
-        (b"content-length", str(len(result.body)).encode()),
-    ]
+    headers = [(b"content-type", result.content_type.encode("latin-1"))]
     headers.extend(
         (name.lower().encode("latin-1"), value.encode("latin-1"))
         for name, value in extra.headers.items()
         if name.lower() != "content-type"
     )
     present = {name for name, _value in headers}
-    headers.extend(
-        item
-        for item in security_headers(request.is_secure(), request.path_info)
-        if item[0] not in present
-    )
-    if rid is not None:
-        headers.append((b"x-request-id", rid.encode("latin-1")))
-    return headers
+    headers.extend(item for item in security_headers(secure, path) if item[0] not in present)
+    return tuple(headers)
 
 
 # --- the ASGI wrapper ----------------------------------------------------------------------

@@ -101,7 +101,7 @@ def lean_duplicates(request):
 
     values = {}
     for name in ("category", "lat", "lon"):
-        given = request.query.getlist(name)
+        given = request.query.get(name, ())
         if len(given) != 1:
             return DELEGATE
         values[name] = given[0]

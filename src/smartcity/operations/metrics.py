@@ -84,8 +84,16 @@ class MetricsMiddleware:
     def lean_answered(group: str, method: str, status: int, seconds: float) -> None:
         """Count one answer; also called for the answers given in front of the middleware
         chain (``core/lean.py``)."""
-        LATENCY.labels(group).observe(seconds)
-        REQUESTS.labels(group, method, f"{status // 100}xx").inc()
+        key = (group, method, status // 100)
+        children = _children.get(key)
+        if children is None:  # the labelled series, looked up once (labels() takes a lock)
+            children = LATENCY.labels(group), REQUESTS.labels(group, method, f"{key[2]}xx")
+            _children[key] = children
+        children[0].observe(seconds)
+        children[1].inc()
+
+
+_children: dict = {}
 
 
 class DatabaseCollector:
