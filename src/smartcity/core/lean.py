@@ -365,7 +365,11 @@ class _Delegate(Exception):
 def answer(endpoint: LeanEndpoint, found: re.Match, scope: dict, handler_class) -> tuple | None:
     """On a request thread: ``(status, headers, body)``, or None for Django to answer."""
     started = time.perf_counter()
-    current = plan()
+    try:
+        current = plan()
+    except Exception:  # noqa: BLE001 - e.g. a middleware that fails to import: Django reports it
+        log.warning("lean endpoints: MIDDLEWARE could not be checked", exc_info=True)
+        return None
     if not current.usable:
         return None
     connections.before_request()
