@@ -8,6 +8,7 @@ per-row trigger other servers use, which is what makes their bulk ingest slow).
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 import orjson
 from django.db import connection, transaction
@@ -157,6 +158,13 @@ def _key(stream):
     return (type(stream).__name__, stream.pk)
 
 
+class Feature(NamedTuple):
+    """What a write needs of a FeatureOfInterest: its id and geometry (for observedArea)."""
+
+    pk: int
+    feature: object
+
+
 def default_features(streams) -> tuple[dict, dict]:
     """The FeatureOfInterest for Observations without one, per stream (``_key``): the
     feature made from the Thing's first Location — for all streams in one query that also
@@ -173,9 +181,7 @@ def default_features(streams) -> tuple[dict, dict]:
             if isinstance(geometry, str):
                 geometry = orjson.loads(geometry)
             found[_key(stream)] = stream.default_feature
-            features[stream.default_feature] = FeatureOfInterest(
-                pk=stream.default_feature, feature=geometry
-            )
+            features[stream.default_feature] = Feature(stream.default_feature, geometry)
         return found, features
     through = Thing.locations.through
     feature = FeatureOfInterest.objects.filter(generated_from_id=OuterRef("location_id")).order_by(
@@ -202,7 +208,7 @@ def default_features(streams) -> tuple[dict, dict]:
         if isinstance(geometry, str):  # a JSON column read through a subquery (SQLite)
             geometry = orjson.loads(geometry)
         found[_key(stream)] = feature_id
-        features[feature_id] = FeatureOfInterest(pk=feature_id, feature=geometry)
+        features[feature_id] = Feature(feature_id, geometry)
     return found, features
 
 

@@ -26,6 +26,12 @@ log = logging.getLogger(__name__)
 _SQL: dict[str, str] = {}
 
 
+# What a write reads of a Datastream; the other fields (JSON texts, times, names) stay deferred
+# (Django loads one when it is first used). Converting them for 120 streams per school batch
+# cost more than the query.
+WRITE_FIELDS = ("id", "thing", "is_public", "reject_duplicates", "observed_area")
+
+
 def _streams_sql() -> str:
     if "streams" not in _SQL:
         feature = FeatureOfInterest._meta.db_table
@@ -35,8 +41,11 @@ def _streams_sql() -> str:
             f"(SELECT t.location_id FROM {through} AS t WHERE t.thing_id = ds.thing_id "
             "ORDER BY t.location_id LIMIT 1) ORDER BY f.id LIMIT 1"
         )
+        columns = ", ".join(
+            f"ds.{Datastream._meta.get_field(name).column}" for name in WRITE_FIELDS
+        )
         _SQL["streams"] = (
-            f"SELECT ds.*, ({first.format(column='id')}) AS default_feature, "  # noqa: S608
+            f"SELECT {columns}, ({first.format(column='id')}) AS default_feature, "  # noqa: S608
             f"({first.format(column='feature')}) AS default_geometry "
             f"FROM {Datastream._meta.db_table} AS ds WHERE ds.id {{where}} ORDER BY ds.id"
         )
@@ -75,7 +84,8 @@ def _rows(sql, params) -> tuple[list, list[str]]:
 def read_streams(ids, lock: bool = False) -> list[Datastream]:
     """The Datastreams with their default FeatureOfInterest (``default_feature`` id and
     ``default_geometry``: the feature made from the Thing's first Location, as
-    ``observations.default_features`` finds it), by one plain SQL query, in id order.
+    ``observations.default_features`` finds it), by one plain SQL query, in id order. Only
+    ``WRITE_FIELDS`` are read; the others are deferred.
 
     ``lock``: inside a transaction, the rows are locked (``FOR UPDATE``, in id order) — on
     PostgreSQL; SQLite has one writer at a time anyway.
@@ -97,8 +107,8 @@ def _send_read_streams(ids, lock: bool):
 
 
 def _instances(names, rows) -> list[Datastream]:
-    """Model instances from plain rows (``ds.*`` and extra columns), converted as Django's
-    own querysets convert them."""
+    """Model instances from plain rows (model columns and extra columns), converted as
+    Django's own querysets convert them; fields without a column stay deferred."""
     order, init_names, extras, compiler, converters = _reading(tuple(names), connection.vendor)
     values = [[row[position] for position in order] for row in rows]
     if converters:
@@ -116,16 +126,16 @@ def _instances(names, rows) -> list[Datastream]:
 def _reading(names, _vendor):
     """How to turn rows with these column names into Datastreams (the same for every group;
     building the compiler and its converters cost more than reading a few rows)."""
-    concrete = Datastream._meta.concrete_fields
     at = {name: position for position, name in enumerate(names)}
-    # The table's column order need not be the model's field order (``from_db`` wants the latter).
-    order = [at[field.column] for field in concrete]
+    loaded = [field for field in Datastream._meta.concrete_fields if field.column in at]
+    # The query's column order need not be the model's field order (``from_db`` wants the latter).
+    order = [at[field.column] for field in loaded]
     extras = [(at[name], name) for name in names if at[name] not in order]
     compiler = connection.ops.compiler("SQLCompiler")(Query(Datastream), connection, None)
     converters = compiler.get_converters(
-        [field.get_col(Datastream._meta.db_table) for field in concrete]
+        [field.get_col(Datastream._meta.db_table) for field in loaded]
     )
-    return order, [field.attname for field in concrete], extras, compiler, converters
+    return order, [field.attname for field in loaded], extras, compiler, converters
 
 
 def allocate_ids(count: int) -> list[int] | None:

@@ -184,9 +184,8 @@ def test_an_error_only_the_pipeline_sync_reports_stores_nothing(
 
     def failing(with_ids):
         # Fails only when the statement runs (a division by zero per new row).
-        return real(with_ids).removesuffix(" SELECT 1") + (
-            " SELECT 1 FROM new_rows WHERE result_number / 0 = 1"
-        )
+        statement = real(with_ids).removesuffix(" SELECT 1")
+        return statement + " SELECT 1 FROM new_rows WHERE result_number / 0 = 1"  # noqa: S608
 
     monkeypatch.setattr(bulk, "_insert_sql", failing)
     with pytest.raises(DataError):

@@ -24,6 +24,9 @@ def test_read_streams_gives_the_orm_instances_with_their_default_features(sta):
 
     read = streams.read_streams(set(ids))
     assert [stream.pk for stream in read] == sorted(ids)  # id order: the lock order
+    # Only what a write needs is read; the rest is deferred (and loads when used, below).
+    assert {"properties", "unit_of_measurement", "name"} <= read[0].get_deferred_fields()
+    assert "observed_area" not in read[0].get_deferred_fields()
     fields = [field.attname for field in Datastream._meta.concrete_fields]
     for stream in read:
         expected = Datastream.objects.get(pk=stream.pk)
