@@ -107,10 +107,11 @@ def list_slots(
             return _bad("office", _("Diese Dienststelle bietet die Dienstleistung nicht an."))
     first = date or timezone.localdate()
     results = []
+    wanted = [first + dt.timedelta(days=offset) for offset in range(days)]
     for office_obj in offices:
-        for offset in range(days):
-            day = first + dt.timedelta(days=offset)
-            for start, free in calendar.available_starts(office_obj, service_obj, day):
+        by_day = calendar.available_starts_by_day(office_obj, service_obj, wanted)
+        for day in wanted:
+            for start, free in by_day[day]:
                 results.append(
                     {
                         "office": office_obj.pk,

@@ -79,8 +79,12 @@ def free_counts(office: Office, first: dt.datetime, last: dt.datetime, now=None)
     """Free counters per slot start between ``first`` and ``last`` (slots without a row: all)."""
     now = now or timezone.now()
     active = Q(uses__booking__isnull=False) | Q(uses__hold__expires_at__gt=now)
-    rows = Slot.objects.filter(office=office, start__gte=first, start__lte=last).annotate(
-        used=Count("uses", filter=active)
+    # No ordering (the rows go into a dict): compiling the model's default ordering cost more
+    # than the query.
+    rows = (
+        Slot.objects.filter(office=office, start__gte=first, start__lte=last)
+        .order_by()
+        .annotate(used=Count("uses", filter=active))
     )
     return {row.start: 0 if row.blocked else max(0, row.capacity - row.used) for row in rows}
 
@@ -89,18 +93,36 @@ def available_starts(
     office: Office, service: Service, day: dt.date, now=None
 ) -> list[tuple[dt.datetime, int]]:
     """``(start, free counters)`` for every start on ``day`` that can still be booked."""
+    return available_starts_by_day(office, service, [day], now)[day]
+
+
+def available_starts_by_day(
+    office: Office, service: Service, days, now=None
+) -> dict[dt.date, list[tuple[dt.datetime, int]]]:
+    """``available_starts`` for several days at once, with one query for the slot rows of
+    all of them (a week of slots answered with one query per office, not one per day)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    if day < today or day > today + dt.timedelta(days=office.booking_days):
-        return []
-    starts = [start for start in candidate_starts(office, service, day) if start > now]
-    if not starts:
-        return []
-    spans = {start: spanned_starts(office, service, start) for start in starts}
-    counts = free_counts(office, starts[0], spans[starts[-1]][-1], now)
-    result = []
-    for start in starts:
-        free = min(counts.get(part, office.counters_at(part)) for part in spans[start])
-        if free > 0:
-            result.append((start, free))
+    last_day = today + dt.timedelta(days=office.booking_days)
+    starts_by_day = {}
+    for day in days:
+        starts = []
+        if today <= day <= last_day:
+            starts = [start for start in candidate_starts(office, service, day) if start > now]
+        starts_by_day[day] = starts
+    spans = {
+        start: spanned_starts(office, service, start)
+        for starts in starts_by_day.values()
+        for start in starts
+    }
+    counts = {}
+    if spans:
+        counts = free_counts(office, min(spans), max(span[-1] for span in spans.values()), now)
+    result = {}
+    for day, starts in starts_by_day.items():
+        result[day] = []
+        for start in starts:
+            free = min(counts.get(part, office.counters_at(part)) for part in spans[start])
+            if free > 0:
+                result[day].append((start, free))
     return result

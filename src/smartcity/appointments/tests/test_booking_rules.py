@@ -242,3 +242,19 @@ def test_capacity_can_differ_by_time_of_day(cities, now):
         book(service, office, at(MONDAY, 9), now, email=f"{letter}@example.org")
     with pytest.raises(BookingError):
         book(service, office, at(MONDAY, 9), now, email="f@example.org")
+
+
+def test_several_days_at_once_give_the_days_answers_with_one_slot_query(office, service, now):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    week = [MONDAY + dt.timedelta(days=offset) for offset in range(7)]
+    book(service, office, at(MONDAY, 9), now)
+    book(service, office, at(MONDAY + dt.timedelta(days=1), 10), now)
+    office = type(office).objects.prefetch_related("opening_hours", "closures").get(pk=office.pk)
+    with CaptureQueriesContext(connection) as queries:
+        by_day = calendar.available_starts_by_day(office, service, week, now=now)
+    assert len(queries) == 1  # the slot rows of the whole week
+    assert by_day == {day: calendar.available_starts(office, service, day, now=now) for day in week}
+    assert dict(by_day[MONDAY])[at(MONDAY, 9)] == 1  # one of two counters booked
+    assert by_day[MONDAY + dt.timedelta(days=5)] == []  # Saturday: closed

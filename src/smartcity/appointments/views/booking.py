@@ -59,9 +59,13 @@ def parse_start(value: str | None) -> dt.datetime | None:
 def offers(offices, service, days) -> dict[dt.date, list[tuple[dt.datetime, Office]]]:
     """Free start times per day, each with the first office (in name order) that has it."""
     result: dict[dt.date, dict[dt.datetime, Office]] = {}
+    days = list(days)
+    by_office = [
+        (office, calendar.available_starts_by_day(office, service, days)) for office in offices
+    ]
     for day in days:
-        for office in offices:
-            for start, _free in calendar.available_starts(office, service, day):
+        for office, by_day in by_office:
+            for start, _free in by_day[day]:
                 result.setdefault(day, {}).setdefault(start, office)
     return {day: sorted(times.items()) for day, times in sorted(result.items())}
 
