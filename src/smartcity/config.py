@@ -184,6 +184,7 @@ class Config:
     database_pool_size: int = 10
     database_hold_seconds: int = 60
     lean_endpoints: bool = True
+    lean_async_db: bool = True
     map_tiles_url: str = ""
     map_tiles_attribution: str = ""
     metrics_allowed_networks: list = field(default_factory=list)
@@ -219,6 +220,9 @@ def load(env: dict[str, str] | None = None) -> Config:
         ),
         lean_endpoints=parse_bool(
             "SMARTCITY_LEAN_ENDPOINTS", env.get("SMARTCITY_LEAN_ENDPOINTS"), default=True
+        ),
+        lean_async_db=parse_bool(
+            "SMARTCITY_LEAN_ASYNC_DB", env.get("SMARTCITY_LEAN_ASYNC_DB"), default=True
         ),
         map_tiles_url=parse_tiles_url(env.get("SMARTCITY_MAP_TILES_URL")),
         map_tiles_attribution=(env.get("SMARTCITY_MAP_TILES_ATTRIBUTION") or "").strip(),

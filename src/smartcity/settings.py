@@ -113,6 +113,9 @@ SMARTCITY_DATABASE_HOLD_SECONDS = CONFIG.database_hold_seconds
 # Public read endpoints registered in core.lean (the defect form's duplicate hint) are
 # answered before the middleware chain; False sends them through Django like all others.
 SMARTCITY_LEAN_ENDPOINTS = CONFIG.lean_endpoints
+# On PostgreSQL, a lean endpoint with an async handler answers on the event loop through a
+# small async psycopg pool per process (core/lean_db.py); False keeps it on the request threads.
+SMARTCITY_LEAN_ASYNC_DB = CONFIG.lean_async_db
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (login rate limits, locks) ---------------------------------------------------------

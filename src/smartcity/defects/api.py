@@ -59,7 +59,11 @@ def duplicates_json(city: str, category: str, lat: float, lon: float) -> bytes |
     """The duplicate hint's answer body, or None when the city has no such category. The
     endpoint above and its lean answer (``lean_duplicates``) both send this."""
     # One query for category and candidates: this runs on every tap in the report form.
-    found = nearby.duplicate_hint(city, category, lat, lon)
+    return duplicates_body(city, nearby.duplicate_hint(city, category, lat, lon))
+
+
+def duplicates_body(city: str, found) -> bytes | None:
+    """The body for ``nearby.duplicate_hint``'s answer ``found`` (also the async one)."""
     if found is None:
         return None
     category_name, rows = found
@@ -93,23 +97,49 @@ DUPLICATES_PATH = re.compile(r"^/api/v1/defects/(?P<city>[^/]+)/duplicates$")
 _PLAIN_NUMBER = re.compile(r"-?[0-9]{1,3}(?:\.[0-9]{1,17})?")
 
 
+def _lean_question(request):
+    """``(city, category, lat, lon)`` of a plain question, or None for the endpoint."""
+    values = {}
+    for name in ("category", "lat", "lon"):
+        given = request.query.get(name, ())
+        if len(given) != 1:
+            return None
+        values[name] = given[0]
+    if not (_PLAIN_NUMBER.fullmatch(values["lat"]) and _PLAIN_NUMBER.fullmatch(values["lon"])):
+        return None
+    return request.match["city"], values["category"], float(values["lat"]), float(values["lon"])
+
+
 def lean_duplicates(request):
     """The lean answer (``core.lean``) of ``duplicates``: the same body for a valid question
     whose category exists; everything else (missing, repeated or unusual parameters, an
     unknown category) goes to the endpoint above, which answers 400 or 404."""
     from smartcity.core.lean import DELEGATE, Answer
 
-    values = {}
-    for name in ("category", "lat", "lon"):
-        given = request.query.get(name, ())
-        if len(given) != 1:
-            return DELEGATE
-        values[name] = given[0]
-    if not (_PLAIN_NUMBER.fullmatch(values["lat"]) and _PLAIN_NUMBER.fullmatch(values["lon"])):
+    question = _lean_question(request)
+    if question is None:
         return DELEGATE
-    body = duplicates_json(
-        request.match["city"], values["category"], float(values["lat"]), float(values["lon"])
-    )
+    body = duplicates_json(*question)
+    if body is None:
+        return DELEGATE
+    return Answer(200, body)
+
+
+async def lean_duplicates_async(request):
+    """``lean_duplicates`` on the event loop (PostgreSQL, ``core.lean_db``): the same
+    statement, rows and body; when the async connection fails, Django answers."""
+    from smartcity.core import lean_db
+    from smartcity.core.lean import DELEGATE, Answer
+
+    question = _lean_question(request)
+    if question is None:
+        return DELEGATE
+    city = question[0]
+    try:
+        found = await nearby.duplicate_hint_async(*question)
+    except lean_db.Unavailable:
+        return DELEGATE
+    body = duplicates_body(city, found)
     if body is None:
         return DELEGATE
     return Answer(200, body)

@@ -114,6 +114,27 @@ def duplicate_hint(city_slug: str, code: str, latitude: float, longitude: float,
     from django.db import DEFAULT_DB_ALIAS, connections
 
     connection = connections[DEFAULT_DB_ALIAS]  # looked up once, not on every attribute
+    sql, params = hint_statement(connection, city_slug, code, latitude, longitude, now)
+    return hint_result(prepared.fetchall(sql, params), latitude, longitude)
+
+
+async def duplicate_hint_async(city_slug: str, code: str, latitude: float, longitude: float):
+    """:func:`duplicate_hint` on the event loop, through ``core.lean_db`` (PostgreSQL): the
+    same statement text, parameters and row handling. Raises ``lean_db.Unavailable`` when
+    the async connection fails."""
+    from django.conf import settings
+
+    from smartcity.core import lean_db
+
+    sql, params = hint_statement(lean_db.database(), city_slug, code, latitude, longitude)
+    prepare = getattr(settings, "DEFECTS_PREPARED_STATEMENTS", True)  # as defects.prepared
+    rows = await lean_db.fetchall(sql, params, prepare=prepare)
+    return hint_result(rows, latitude, longitude)
+
+
+def hint_statement(connection, city_slug, code, latitude, longitude, now=None):
+    """The duplicate hint's statement and parameters for ``connection`` (a Django
+    ``DatabaseWrapper``; only its vendor and operations are used)."""
     now = now or timezone.now()
     south, north, west, east = _bounding_box(latitude, longitude, DUPLICATE_RADIUS_M)
     params = [
@@ -127,7 +148,11 @@ def duplicate_hint(city_slug: str, code: str, latitude: float, longitude: float,
         code,
         True,
     ]
-    rows = prepared.fetchall(_hint_sql(connection), params)
+    return _hint_sql(connection), params
+
+
+def hint_result(rows, latitude: float, longitude: float):
+    """The statement's rows as :func:`duplicate_hint` returns them."""
     if not rows:
         return None
     category_id, category_name = rows[0][0], rows[0][1]

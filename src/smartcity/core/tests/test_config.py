@@ -19,6 +19,7 @@ def test_defaults_use_sqlite_in_the_data_folder_and_keep_a_generated_secret(home
     assert loaded.debug is False
     assert loaded.https is True
     assert loaded.lean_endpoints is True
+    assert loaded.lean_async_db is True
     assert len(loaded.secret_key) >= 50
     # The same key comes back on the next start, from the data folder.
     assert config.load(home).secret_key == loaded.secret_key
@@ -37,6 +38,7 @@ def test_postgres_url_and_services_are_parsed(home):
             "SMARTCITY_EMAIL_URL": "smtp+tls://user:secret@mail.example:587",
             "SMARTCITY_WORKERS": "4",
             "SMARTCITY_LEAN_ENDPOINTS": "false",
+            "SMARTCITY_LEAN_ASYNC_DB": "no",
         }
     )
     assert loaded.database["ENGINE"] == "django.db.backends.postgresql"
@@ -51,6 +53,7 @@ def test_postgres_url_and_services_are_parsed(home):
     assert loaded.email["EMAIL_USE_TLS"] is True
     assert loaded.workers == 4
     assert loaded.lean_endpoints is False
+    assert loaded.lean_async_db is False
 
 
 @pytest.mark.parametrize(
@@ -68,6 +71,7 @@ def test_postgres_url_and_services_are_parsed(home):
         ("SMARTCITY_WORKERS", "many"),
         ("SMARTCITY_WORKERS", "0"),
         ("SMARTCITY_LEAN_ENDPOINTS", "perhaps"),
+        ("SMARTCITY_LEAN_ASYNC_DB", "perhaps"),
     ],
 )
 def test_malformed_values_name_the_variable(home, variable, value):

@@ -1,17 +1,25 @@
 """The duplicate hint answered in front of the middleware chain (core/lean.py): the same
 status, body and headers as through Django, for hits, empty results and every kind of bad
-input (which the lean handler leaves to the ninja endpoint)."""
+input (which the lean handler leaves to the ninja endpoint). On PostgreSQL the lean answers
+come from the async handler on the event loop (core/lean_db.py), on SQLite from the sync
+handler on a request thread; ``spied`` records which one answered."""
 
 import asyncio
 import dataclasses
+import time
 
 import orjson
 import pytest
+
+try:
+    import psycopg
+except ImportError:  # SQLite-only installations: the async tests are skipped
+    psycopg = None
 from asgiref.testing import ApplicationCommunicator
 from django.db import connection
 from django.urls import resolve
 
-from smartcity.core import lean
+from smartcity.core import lean, lean_db
 from smartcity.core.asgi_handler import ASGIHandler
 from smartcity.core.registries import Registry
 from smartcity.defects import api, services
@@ -29,6 +37,7 @@ def _end_other_sessions():
     """The request threads keep their pooled PostgreSQL connections; end them, or the test
     database cannot be dropped at the end of the run."""
     yield
+    lean_db.reset()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -58,6 +67,7 @@ def reports(cities):
 @pytest.fixture
 def apps(reports):
     lean._reset()
+    lean.plan()  # made on a request thread by the first lean answer in production
     django_app = ASGIHandler(threads=2)
     yield lean.wrap(django_app), django_app
     django_app.threads.stop()
@@ -100,27 +110,42 @@ def counted():
     return REQUESTS.labels("api-v1", "GET", "2xx")._value.get()
 
 
+ASYNC = connection.vendor == "postgresql"  # where the async handler answers
+
+
 def spied(monkeypatch):
-    """The registered lean handler with a spy: the list of its results."""
+    """The registered lean handlers with a spy: the list of their results, as
+    ``(handler kind, result)`` (``"sync"`` or ``"async"``)."""
     endpoint = lean.endpoints["defects-duplicates"]
-    results = []
+    calls = []
 
     def spy(request):
-        results.append(endpoint.handler(request))
-        return results[-1]
+        calls.append(("sync", endpoint.handler(request)))
+        return calls[-1][1]
+
+    async def async_spy(request):
+        calls.append(("async", await endpoint.async_handler(request)))
+        return calls[-1][1]
 
     registry = Registry("lean endpoint")
-    registry.register("defects-duplicates", dataclasses.replace(endpoint, handler=spy))
+    replaced = dataclasses.replace(endpoint, handler=spy, async_handler=async_spy)
+    registry.register("defects-duplicates", replaced)
     monkeypatch.setattr(lean, "endpoints", registry)
-    return results
+    return calls
+
+
+def kinds(calls) -> set:
+    return {kind for kind, _result in calls}
 
 
 def both(apps, request_scope, monkeypatch):
     """(lean answer, Django's answer, whether the lean handler answered it itself)."""
     lean_app, django_app = apps
-    results = spied(monkeypatch)
+    calls = spied(monkeypatch)
     fast = asyncio.run(call(lean_app, request_scope))
-    answered_lean = any(result is not lean.DELEGATE for result in results)
+    answered_lean = any(result is not lean.DELEGATE for _kind, result in calls)
+    if calls:  # the handler of the database in use was asked
+        assert kinds(calls) == {"async" if ASYNC else "sync"}
     normal = asyncio.run(call(django_app, request_scope))
     # A request id on both answers or on neither (Django's 400 for a query string that is
     # not UTF-8 comes before the middleware).
@@ -224,3 +249,104 @@ def test_the_platform_application_answers_lean(reports, monkeypatch):
     )
     assert status == 200 and len(orjson.loads(content)) == 3
     assert headers["x-request-id"] == "tap-1" and len(results) == 1
+
+
+def test_async_database_switched_off_the_sync_handler_answers(apps, monkeypatch, settings):
+    settings.SMARTCITY_LEAN_ASYNC_DB = False
+    lean_app, _django_app = apps
+    calls = spied(monkeypatch)
+    fast = asyncio.run(call(lean_app, scope(query())))
+    assert kinds(calls) == {"sync"} and fast[0] == 200 and len(orjson.loads(fast[2])) == 3
+
+
+def test_only_postgresql_is_queried_on_the_event_loop(settings):
+    assert lean_db.enabled() is ASYNC
+    settings.SMARTCITY_LEAN_ASYNC_DB = False
+    assert lean_db.enabled() is False
+
+
+def _without_request_id(*answers):
+    for answer in answers:
+        answer[1].pop("x-request-id")
+    return answers
+
+
+@pytest.mark.skipif(not ASYNC, reason="the async path is PostgreSQL's")
+def test_connections_ended_by_the_server_are_replaced(apps, monkeypatch):
+    """The pool's idle connections ended by the server (a restart, pg_terminate_backend):
+    they are noticed before use (readable socket) and replaced; the answer stays async."""
+    lean_app, django_app = apps
+    calls = spied(monkeypatch)
+    with asyncio.Runner() as runner:  # one event loop: one pool for all requests
+        first = runner.run(call(lean_app, scope(query())))
+        pids = [held.info.backend_pid for held in lean_db._pool.all]
+        assert 1 <= len(pids) <= lean_db.POOL_SIZE
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s) AS pid", [pids])
+            for _attempt in range(100):  # the backends have sent their goodbye and ended
+                cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(%s)", [pids])
+                if cursor.fetchone()[0] == 0:
+                    break
+                time.sleep(0.05)
+        calls.clear()
+        again = runner.run(call(lean_app, scope(query())))
+        assert calls[0][0] == "async" and calls[0][1] is not lean.DELEGATE
+        assert not {held.info.backend_pid for held in lean_db._pool.all} & set(pids)
+    normal = asyncio.run(call(django_app, scope(query())))
+    first, again, normal = _without_request_id(first, again, normal)
+    assert first == again == normal and first[0] == 200
+
+
+@pytest.mark.skipif(not ASYNC, reason="the async path is PostgreSQL's")
+def test_a_failing_async_connection_is_delegated_and_recovered(apps, monkeypatch):
+    """A connection that cannot be opened, or that fails during the statement: Django
+    answers (the same answer); the failed connection is dropped and later requests are
+    answered on the loop again."""
+    lean_app, django_app = apps
+    calls = spied(monkeypatch)
+    real_connect, real_execute = lean_db._Pool._connect, psycopg.AsyncConnection.execute
+
+    async def refused(self):
+        raise psycopg.OperationalError("connection refused")
+
+    async def broken(self, *args, **kwargs):
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    with asyncio.Runner() as runner:
+        monkeypatch.setattr(lean_db._Pool, "_connect", refused)
+        not_opened = runner.run(call(lean_app, scope(query())))
+        assert calls == [("async", lean.DELEGATE)] and lean_db._pool.opened == 0
+        monkeypatch.setattr(lean_db._Pool, "_connect", real_connect)
+        calls.clear()
+        opened = runner.run(call(lean_app, scope(query())))
+        assert calls[0][0] == "async" and calls[0][1] is not lean.DELEGATE
+        held = set(lean_db._pool.all)
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", broken)
+        calls.clear()
+        failed = runner.run(call(lean_app, scope(query())))
+        assert calls == [("async", lean.DELEGATE)]
+        assert all(connection.closed for connection in held - lean_db._pool.all)
+        assert len(lean_db._pool.all) == len(held) - 1 == lean_db._pool.opened
+        monkeypatch.setattr(psycopg.AsyncConnection, "execute", real_execute)
+        calls.clear()
+        recovered = runner.run(call(lean_app, scope(query())))
+        assert calls[0][0] == "async" and calls[0][1] is not lean.DELEGATE
+    normal = asyncio.run(call(django_app, scope(query())))
+    answers = _without_request_id(not_opened, opened, failed, recovered, normal)
+    assert all(answer == normal for answer in answers) and normal[0] == 200
+
+
+@pytest.mark.skipif(not ASYNC, reason="the async path is PostgreSQL's")
+def test_the_async_connection_follows_the_database_settings(apps):
+    """The pool is made from Django's connection parameters at first use, in Django's time
+    zone, for the database Django uses now (the test database here)."""
+    lean_app, _django_app = apps
+
+    async def ask():
+        await call(lean_app, scope(query()))
+        held = next(iter(lean_db._pool.all))
+        return held.info.dbname, held.info.parameter_status("TimeZone"), held.autocommit
+
+    name, zone, autocommit = asyncio.run(ask())
+    assert name == connection.settings_dict["NAME"] and name.startswith("test_")
+    assert zone == connection.timezone_name and autocommit is True
