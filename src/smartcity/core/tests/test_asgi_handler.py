@@ -5,7 +5,6 @@ import asyncio
 import threading
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.core import signals
 from django.db import connection
 from django.db.backends.signals import connection_created
@@ -13,6 +12,8 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.urls import include, path
 
 from smartcity.core.asgi_handler import ASGIHandler
+from smartcity.core.tests.asgi import call
+from smartcity.core.tests.asgi import http_scope as scope
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -97,38 +98,6 @@ def handler(settings):
     yield app
     app.threads.stop()  # the threads give their held connections back
     signals.request_finished.disconnect(finished)
-
-
-def scope(path, method="GET", query=b"", headers=()):
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query,
-        "headers": [(b"host", b"testserver"), *headers],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 40000),
-    }
-
-
-async def call(app, request_scope, body=b""):
-    communicator = ApplicationCommunicator(app, request_scope)
-    await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    content = b""
-    while True:
-        message = await communicator.receive_output(timeout=10)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(timeout=10)
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    return start["status"], headers, content
 
 
 def test_a_request_passes_the_whole_middleware_chain(handler):

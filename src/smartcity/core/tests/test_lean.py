@@ -6,7 +6,6 @@ import re
 
 import orjson
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext
@@ -14,6 +13,8 @@ from django.utils.translation import gettext
 from smartcity.core import lean
 from smartcity.core.asgi_handler import ASGIHandler
 from smartcity.core.registries import Registry
+from smartcity.core.tests.asgi import call
+from smartcity.core.tests.asgi import http_scope as scope
 from smartcity.operations.metrics import REQUESTS
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,38 +78,6 @@ def apps(settings, monkeypatch):
     yield lean.wrap(django_app), django_app
     django_app.threads.stop()
     lean._reset()
-
-
-def scope(path, method="GET", query=b"", headers=(), scheme="http", host=b"testserver"):
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": scheme,
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query,
-        "headers": [(b"host", host), *headers],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 40000),
-    }
-
-
-async def call(app, request_scope):
-    communicator = ApplicationCommunicator(app, request_scope)
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    content = b""
-    while True:
-        message = await communicator.receive_output(timeout=10)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(timeout=10)
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    return start["status"], headers, content
 
 
 def both(apps, request_scope):

@@ -15,13 +15,13 @@ try:
     import psycopg
 except ImportError:  # SQLite-only installations: the async tests are skipped
     psycopg = None
-from asgiref.testing import ApplicationCommunicator
 from django.db import connection
 from django.urls import resolve
 
 from smartcity.core import lean, lean_db
 from smartcity.core.asgi_handler import ASGIHandler
 from smartcity.core.registries import Registry
+from smartcity.core.tests.asgi import call, http_scope
 from smartcity.defects import api, services
 from smartcity.defects.models import Report
 from smartcity.defects.tests.factories import INSIDE, setup_defects
@@ -75,35 +75,7 @@ def apps(reports):
 
 
 def scope(query: bytes, method="GET", headers=(), path=PATH):
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": method,
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": query,
-        "headers": [(b"host", b"testserver"), *headers],
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 40000),
-    }
-
-
-async def call(app, request_scope):
-    communicator = ApplicationCommunicator(app, request_scope)
-    await communicator.send_input({"type": "http.request", "body": b"", "more_body": False})
-    start = await communicator.receive_output(timeout=10)
-    content = b""
-    while True:
-        message = await communicator.receive_output(timeout=10)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    await communicator.wait(timeout=10)
-    headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
-    return start["status"], headers, content
+    return http_scope(path, method, query, headers)
 
 
 def counted():
