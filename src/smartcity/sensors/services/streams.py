@@ -77,10 +77,6 @@ def _send(sql, params):
     return lambda: fetched
 
 
-def _rows(sql, params) -> tuple[list, list[str]]:
-    return _send(sql, params)()
-
-
 def read_streams(ids, lock: bool = False) -> list[Datastream]:
     """The Datastreams with their default FeatureOfInterest (``default_feature`` id and
     ``default_geometry``: the feature made from the Thing's first Location, as
@@ -103,7 +99,12 @@ def _send_read_streams(ids, lock: bool):
         fetch = _send(sql + " FOR UPDATE OF ds" if lock else sql, [ids])
     else:
         fetch = _send(_streams_sql().format(where=f"IN ({', '.join(['%s'] * len(ids))})"), ids)
-    return lambda: _instances(*reversed(fetch()))
+
+    def instances():
+        rows, names = fetch()
+        return _instances(names, rows)
+
+    return instances
 
 
 def _instances(names, rows) -> list[Datastream]:
