@@ -20,17 +20,17 @@ def http_scope(path, method="GET", query=b"", headers=(), scheme="http", host=b"
     }
 
 
-async def call(app, request_scope, body=b""):
+async def call(app, request_scope, body=b"", timeout=10):
     """(status, headers with lower-case names, body) of ``app``'s answer to the request."""
     communicator = ApplicationCommunicator(app, request_scope)
     await communicator.send_input({"type": "http.request", "body": body, "more_body": False})
-    start = await communicator.receive_output(timeout=10)
+    start = await communicator.receive_output(timeout=timeout)
     content = b""
     while True:
-        message = await communicator.receive_output(timeout=10)
+        message = await communicator.receive_output(timeout=timeout)
         content += message.get("body", b"")
         if not message.get("more_body"):
             break
-    await communicator.wait(timeout=10)
+    await communicator.wait(timeout=timeout)
     headers = {name.decode().lower(): value.decode() for name, value in start["headers"]}
     return start["status"], headers, content

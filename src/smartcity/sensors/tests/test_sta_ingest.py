@@ -4,10 +4,10 @@ import asyncio
 import json
 
 import pytest
-from asgiref.testing import ApplicationCommunicator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from smartcity.core.tests.asgi import call, http_scope
 from smartcity.sensors.models import Datastream, HourlyAggregate, Observation
 from smartcity.sensors.services import NewObservation
 from smartcity.sensors.sta import ingest
@@ -38,35 +38,13 @@ def application():
 
 async def post(path, body, secret, extra_headers=()):
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = [(b"host", b"testserver"), (b"content-type", b"application/json")]
-    headers.extend(extra_headers)
+    headers = [(b"content-type", b"application/json"), *extra_headers]
     if secret:
         headers.append((b"authorization", f"Bearer {secret}".encode()))
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "root_path": "",
-        "query_string": b"",
-        "headers": headers,
-        "server": ("testserver", 80),
-        "client": ("127.0.0.1", 40000),
-    }
-    communicator = ApplicationCommunicator(application(), scope)
-    await communicator.send_input({"type": "http.request", "body": raw, "more_body": False})
-    start = await communicator.receive_output(timeout=30)
-    content = b""
-    while True:
-        message = await communicator.receive_output(timeout=30)
-        content += message.get("body", b"")
-        if not message.get("more_body"):
-            break
-    headers = {name.lower(): value for name, value in start["headers"]}
-    return start["status"], headers, json.loads(content) if content else None
+    status, answer_headers, content = await call(
+        application(), http_scope(path, "POST", headers=headers), raw, timeout=30
+    )
+    return status, answer_headers, json.loads(content) if content else None
 
 
 def run(*calls):
@@ -110,10 +88,10 @@ def test_concurrent_posts_are_stored_by_the_fast_path(streams, writer_secret, st
     assert [status for status, _headers, _body in answers] == [201] * 13
     # All answered by the grouped path, before Django's request cycle.
     assert ingest.batcher.requests - before == 13
-    locations = {headers[b"location"].decode() for _status, headers, _body in answers}
+    locations = {headers["location"] for _status, headers, _body in answers}
     assert len(locations) == 13
     status, headers, body = answers[-1]
-    assert headers[b"location"].decode() == body["@iot.selfLink"]
+    assert headers["location"] == body["@iot.selfLink"]
     assert body["result"] == "dry"
     # The same representation the normal path serves.
     assert sta.get(body["@iot.selfLink"].split("/sta/v1.1/")[1]).json() == body
@@ -236,16 +214,16 @@ def test_everything_else_is_answered_by_the_normal_path(streams, writer_secret):
         },
     )
     status, headers, body = run(post(path, nested, writer_secret))[0]
-    assert status == 201 and b"x-frame-options" in headers
+    assert status == 201 and "x-frame-options" in headers
     assert Observation.objects.count() == 2
 
 
 SECURITY = (
-    b"content-security-policy",
-    b"x-frame-options",
-    b"x-content-type-options",
-    b"referrer-policy",
-    b"cross-origin-opener-policy",
+    "content-security-policy",
+    "x-frame-options",
+    "x-content-type-options",
+    "referrer-policy",
+    "cross-origin-opener-policy",
 )
 
 
@@ -273,8 +251,8 @@ def test_fast_answers_carry_the_security_headers_of_django_answers(streams, writ
     for name in SECURITY:
         assert fast[1].get(name), name
         assert fast[1][name] == normal[1].get(name), name
-    assert fast[1][b"x-request-id"] == b"sensor-42.a"
-    assert len(normal[1][b"x-request-id"]) == 32
+    assert fast[1]["x-request-id"] == "sensor-42.a"
+    assert len(normal[1]["x-request-id"]) == 32
     unsafe = run(
         post(
             path,
@@ -283,7 +261,7 @@ def test_fast_answers_carry_the_security_headers_of_django_answers(streams, writ
             [(b"x-request-id", b"<script>")],
         )
     )[0]
-    assert unsafe[0] == 201 and unsafe[1][b"x-request-id"] != b"<script>"
+    assert unsafe[0] == 201 and unsafe[1]["x-request-id"] != "<script>"
 
 
 def test_a_group_waits_for_requests_that_keep_arriving_but_not_forever(settings):
